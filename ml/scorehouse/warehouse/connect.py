@@ -1,0 +1,57 @@
+"""Open an Ibis connection to the warehouse a dbt target points at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scorehouse.errors import ScorehouseError
+from scorehouse.project import Target
+
+
+def duckdb_path(target: Target) -> Path:
+    """The DuckDB file of a duckdb target; relative paths are relative to the project."""
+    raw = str(target.settings.get("path", ":memory:"))
+    if raw == ":memory:":
+        raise ScorehouseError(
+            f"target {target.name!r} uses an in-memory DuckDB, which dbt and scorehouse cannot "
+            "share: give it a file path"
+        )
+    path = Path(raw)
+    return path if path.is_absolute() else target.project_dir / path
+
+
+def connect(target: Target) -> Any:
+    """An Ibis backend connected to ``target``'s warehouse."""
+    import ibis
+
+    if target.type == "duckdb":
+        path = duckdb_path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return ibis.duckdb.connect(str(path))
+        except Exception as error:  # duckdb raises IOException for a held lock
+            if "lock" in str(error).lower():
+                raise ScorehouseError(
+                    f"the DuckDB file {path} is locked by another process (a running dbt, "
+                    "scorehouse or notebook); close it and try again"
+                ) from error
+            raise
+    if target.type == "postgres":
+        s = target.settings
+        try:
+            return ibis.postgres.connect(
+                host=s.get("host", "localhost"),
+                port=int(s.get("port", 5432)),
+                user=s.get("user"),
+                password=s.get("password") or s.get("pass"),
+                database=s.get("dbname") or s.get("database"),
+            )
+        except Exception as error:
+            raise ScorehouseError(
+                f"cannot connect to PostgreSQL target {target.name!r} at "
+                f"{s.get('host')}:{s.get('port')}: {error}"
+            ) from error
+    raise ScorehouseError(
+        f"target {target.name!r} has type {target.type!r}; scorehouse supports duckdb and postgres"
+    )

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up scorehouse and run the whole demo on the embedded DuckDB warehouse.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+customers="${SCOREHOUSE_DEMO_CUSTOMERS:-20000}"
+scorehouse demo --customers "$customers"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Create .venv with Python 3.11 and install scorehouse into it (editable), with the extras
+# given as arguments (e.g. `scripts/setup.sh test`). Safe to run again: it only adds what
+# is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python_bin="${PYTHON:-}"
+if [ -z "$python_bin" ]; then
+  for candidate in python3.11 python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      python_bin="$candidate"; break
+    fi
+  done
+fi
+if [ -z "$python_bin" ]; then
+  echo "scorehouse needs Python 3.11 (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$python_bin" -m venv .venv
+fi
+extras="${1:-}"
+spec="."
+[ -n "$extras" ] && spec=".[$extras]"
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e "$spec"
