@@ -1,0 +1,55 @@
+"""Route each estimator to its translator, and handle what every model shares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlglot import exp
+
+from scorehouse.compiler.columns import Column, as_double, case, is_null
+from scorehouse.compiler.context import Context, Prediction
+from scorehouse.compiler.registry import MODELS, TRANSFORMERS, unsupported
+
+
+def translate_transformer(ctx: Context, estimator: Any, inputs: Sequence[Column]) -> list[Column]:
+    translator = TRANSFORMERS.get(type(estimator))
+    if translator is None:
+        raise unsupported(estimator)
+    return translator(estimator, list(inputs), ctx)
+
+
+def translate_model(ctx: Context, estimator: Any, inputs: Sequence[Column]) -> Prediction:
+    """Compile a predictor. Its inputs are staged as DOUBLE columns first, once."""
+    translator = MODELS.get(type(estimator))
+    if translator is None:
+        raise unsupported(estimator)
+    allow_nan = estimator.__sklearn_tags__().input_tags.allow_nan
+    raw = getattr(translator, "raw_inputs", False)
+    staged = [c if raw else Column(c.name, as_double(c), numeric=True) for c in inputs]
+    valid: Column | None = None
+    if not allow_nan:
+        condition: exp.Expression = exp.Not(this=exp.Paren(this=_any_null(staged)))
+        staged.append(Column("inputs_complete", condition))
+    refs = ctx.query.stage(staged, "features")
+    if not allow_nan:
+        valid = refs.pop()
+        ctx.query.carry(valid)
+    prediction = translator(estimator, refs, ctx)
+    if valid is None or prediction.null_safe:
+        return prediction
+    # scikit-learn refuses a missing value here, so the SQL yields NULL rather than a number
+    guarded = [
+        Column(v.name, case([(valid.expr.copy(), v.expr)], exp.Null()), numeric=True)
+        for v in prediction.values
+    ]
+    prediction.values = guarded
+    prediction.null_safe = True
+    return prediction
+
+
+def _any_null(columns: Sequence[Column]) -> exp.Expression:
+    condition: exp.Expression = is_null(columns[0].expr)
+    for c in columns[1:]:
+        condition = exp.Or(this=condition, expression=is_null(c.expr))
+    return condition

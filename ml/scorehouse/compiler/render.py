@@ -1,0 +1,60 @@
+"""Render the expression tree for one dialect; dialect quirks live here and nowhere else."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from collections.abc import Iterator
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from scorehouse.compiler.literals import is_double_literal
+from scorehouse.errors import ScorehouseError
+
+# Dialects whose parser reads a number in exponent form as DOUBLE; elsewhere (PostgreSQL
+# reads it as NUMERIC) the explicit cast stays.
+EXPONENT_IS_DOUBLE = {"duckdb", "spark", "spark2", "databricks", "snowflake", "bigquery", "trino", "presto", "hive"}
+SUPPORTED = ("duckdb", "postgres", "spark", "databricks", "snowflake", "bigquery", "trino")
+
+
+def check_dialect(dialect: str) -> None:
+    try:
+        sqlglot.Dialect.get_or_raise(dialect)
+    except ValueError as error:
+        raise ScorehouseError(
+            f"unknown SQL dialect {dialect!r}; scorehouse is tested with: {', '.join(SUPPORTED)}"
+        ) from error
+
+
+def _drop_literal_casts(node: exp.Expression) -> exp.Expression:
+    if is_double_literal(node):
+        return node.this
+    return node
+
+
+@contextmanager
+def _deep_recursion(limit: int = 20000) -> Iterator[None]:
+    """sqlglot walks expressions recursively; big models nest deeper than Python's default."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def render(query: exp.Expression, dialect: str) -> str:
+    with _deep_recursion():
+        if dialect in EXPONENT_IS_DOUBLE:
+            query = query.transform(_drop_literal_casts, copy=False)
+        return query.sql(dialect=dialect, pretty=False)
+
+
+def parse_relation(source: str, dialect: str) -> exp.Table:
+    try:
+        table = sqlglot.parse_one(source, into=exp.Table, dialect=dialect)
+    except ParseError as error:
+        raise ScorehouseError(f"source {source!r} is not a table or view name: {error}") from error
+    return table
