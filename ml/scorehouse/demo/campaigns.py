@@ -1,0 +1,169 @@
+"""Marketing campaigns: who is targeted, the random split, and how treatment changes buying.
+
+A contacted customer's order intensity is multiplied by ``exp(theta)`` during the campaign
+window. ``theta`` depends only on observable attributes (age band, acquisition channel,
+how much the customer browses per order, how often the customer buys on discount), and
+differently from churn risk: young customers from social and affiliate channels respond
+(persuadables), frequent buyers buy anyway (sure things), churned customers cannot buy
+(lost causes), and older referral customers, most of all by SMS, buy *less* when contacted
+(sleeping dogs).
+
+A conversion is simply an order inside the window, so the assignment table, the orders
+table and the truth tables all describe one and the same process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from scorehouse.demo.calendar import day_index
+from scorehouse.demo.population import Population
+
+
+@dataclass(frozen=True)
+class Campaign:
+    campaign_id: int
+    name: str
+    channel: str  # email, sms or ads
+    offer: str
+    start: dt.date
+    end: dt.date  # last day of the response window, inclusive
+    cost_per_contact: float
+    treatment_share: float  # share of the targeted customers put in treatment
+    targeted_share: float  # share of the eligible customers targeted at all
+    strength: float  # average log change of the order rate of a contacted customer
+
+    @property
+    def first_day(self) -> int:
+        return day_index(self.start)
+
+    @property
+    def stop_day(self) -> int:
+        """The day after the window (exclusive bound)."""
+        return day_index(self.end) + 1
+
+    @property
+    def is_discount(self) -> bool:
+        return self.offer.startswith("discount")
+
+
+# Windows do not overlap, so at most one campaign acts on a customer on any day.
+CAMPAIGNS: tuple[Campaign, ...] = (
+    Campaign(1, "Summer sale 2024", "email", "discount_10",
+             dt.date(2024, 6, 3), dt.date(2024, 6, 23), 0.02, 0.5, 0.45, 0.15),
+    Campaign(2, "Back to school", "sms", "free_shipping",
+             dt.date(2024, 9, 2), dt.date(2024, 9, 22), 0.08, 0.8, 0.35, 0.1),
+    Campaign(3, "Black Friday 2024", "ads", "discount_20",
+             dt.date(2024, 11, 4), dt.date(2024, 11, 24), 0.45, 0.8, 0.4, 0.2),
+    Campaign(4, "Winter win-back", "email", "discount_15",
+             dt.date(2025, 2, 3), dt.date(2025, 2, 23), 0.02, 0.5, 0.5, 0.1),
+    Campaign(5, "Spring loyalty points", "sms", "loyalty_points",
+             dt.date(2025, 4, 7), dt.date(2025, 4, 27), 0.08, 0.5, 0.4, 0.05),
+    Campaign(6, "Summer ads 2025", "ads", "discount_10",
+             dt.date(2025, 6, 2), dt.date(2025, 6, 22), 0.4, 0.8, 0.35, 0.1),
+    Campaign(7, "New collection", "email", "free_shipping",
+             dt.date(2025, 9, 8), dt.date(2025, 9, 28), 0.02, 0.5, 0.45, 0.1),
+    Campaign(8, "Black Friday 2025", "sms", "discount_20",
+             dt.date(2025, 11, 3), dt.date(2025, 11, 23), 0.08, 0.8, 0.4, 0.2),
+)
+
+# Share of treated customers the contact actually reaches.
+DELIVERY_RATE = {"email": 0.95, "sms": 0.98, "ads": 0.6}
+# Response by age band (18-24 .. 65+), scaled by how intrusive the channel is.
+_AGE_RESPONSE = np.array([0.45, 0.35, 0.15, 0.0, -0.35, -0.7])
+_CHANNEL_INTRUSION = {"email": 1.0, "sms": 1.5, "ads": 0.7}
+# Response by acquisition channel (organic, paid_search, social, referral, email, affiliate).
+_ACQUISITION_RESPONSE = np.array([-0.1, 0.2, 0.3, -0.45, 0.15, 0.35])
+_MEAN_DISCOUNT_AFFINITY = 1.3 / (1.3 + 4.0)
+_MEDIAN_SESSION_RATIO = 2.2
+MAX_LOG_EFFECT = 1.6
+ELIGIBLE_AFTER_SIGNUP_DAYS = 14
+# The CRM's "active customers" list: no sign of lapse for half a year before the start.
+ACTIVE_LIST_LAPSE_DAYS = 180
+
+
+def log_effect(campaign: Campaign, pop: Population) -> np.ndarray:
+    """``theta``: log multiplier of the order rate of each customer if contacted."""
+    theta = (
+        campaign.strength
+        + _CHANNEL_INTRUSION[campaign.channel] * _AGE_RESPONSE[pop.age]
+        + _ACQUISITION_RESPONSE[pop.channel]
+        + 0.4 * np.log(pop.session_ratio / _MEDIAN_SESSION_RATIO)
+    )
+    if campaign.is_discount:
+        theta = theta + 2.0 * (pop.discount_affinity - _MEAN_DISCOUNT_AFFINITY)
+    return np.clip(theta, -MAX_LOG_EFFECT, MAX_LOG_EFFECT)
+
+
+def _consent(campaign: Campaign, pop: Population) -> np.ndarray:
+    return {"email": pop.email_consent, "sms": pop.sms_consent, "ads": pop.ads_consent}[
+        campaign.channel
+    ]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The customers one campaign targeted (local indices into the chunk) and their split."""
+
+    campaign: Campaign
+    member: np.ndarray  # int indices into the population chunk
+    treated: np.ndarray  # bool
+    contacted: np.ndarray  # bool
+    theta: np.ndarray  # log effect if contacted
+
+
+def assign(rng: np.random.Generator, pop: Population) -> list[Assignment]:
+    """Target, split and contact customers for every campaign."""
+    out = []
+    for campaign in CAMPAIGNS:
+        n = len(pop)
+        eligible = (
+            (pop.signup_day <= campaign.first_day - ELIGIBLE_AFTER_SIGNUP_DAYS)
+            & _consent(campaign, pop)
+            & (pop.churn_day > campaign.first_day - ACTIVE_LIST_LAPSE_DAYS)
+        )
+        targeted = eligible & (rng.random(n) < campaign.targeted_share)
+        treated = rng.random(n) < campaign.treatment_share
+        delivered = rng.random(n) < DELIVERY_RATE[campaign.channel]
+        member = np.flatnonzero(targeted)
+        out.append(
+            Assignment(
+                campaign=campaign,
+                member=member,
+                treated=treated[member],
+                contacted=(treated & delivered)[member],
+                theta=log_effect(campaign, pop)[member],
+            )
+        )
+    return out
+
+
+class RateMultiplier:
+    """The factor by which contacts change each customer's order intensity, day by day."""
+
+    def __init__(self, starts: np.ndarray, stops: np.ndarray, factor: np.ndarray) -> None:
+        self.starts = starts  # first day of each campaign window
+        self.stops = stops  # day after each window
+        self.factor = factor  # (campaigns, customers)
+        self.max_factor = np.maximum(factor.max(axis=0, initial=1.0), 1.0)
+
+    @classmethod
+    def from_assignments(cls, n: int, assignments: list[Assignment]) -> RateMultiplier:
+        factor = np.ones((len(assignments), n))
+        for k, a in enumerate(assignments):
+            factor[k, a.member] = np.where(a.contacted, np.exp(a.theta), 1.0)
+        starts = np.array([a.campaign.first_day for a in assignments], dtype=np.int64)
+        stops = np.array([a.campaign.stop_day for a in assignments], dtype=np.int64)
+        return cls(starts, stops, factor)
+
+    def subset(self, mask: np.ndarray) -> RateMultiplier:
+        return RateMultiplier(self.starts, self.stops, self.factor[:, mask])
+
+    def on(self, owner: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """The factor for customers ``owner`` on ``day`` (aligned arrays)."""
+        k = np.searchsorted(self.starts, day, side="right") - 1
+        inside = (k >= 0) & (day < self.stops[np.maximum(k, 0)])
+        return np.where(inside, self.factor[np.maximum(k, 0), owner], 1.0)
