@@ -22,15 +22,13 @@ class Prediction:
     ``values`` are staged as columns first (so each is computed once); ``finish`` turns
     references to them into the named output columns. ``response`` gives, from the same
     references, the values scikit-learn's calibration reads from this model
-    (``decision_function``, else ``predict_proba``). ``null_safe`` says a NULL input
-    already yields NULL values, so no explicit guard is needed.
+    (``decision_function``, else ``predict_proba``).
     """
 
     task: Task
     values: list[Column]
     finish: Callable[[Context, list[Column]], Outputs]
     response: Callable[[list[Column]], list[exp.Expression]] | None = None
-    null_safe: bool = False
 
 
 @dataclass

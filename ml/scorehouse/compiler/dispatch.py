@@ -24,7 +24,10 @@ def translate_model(ctx: Context, estimator: Any, inputs: Sequence[Column]) -> P
     translator = MODELS.get(type(estimator))
     if translator is None:
         raise unsupported(estimator)
-    allow_nan = estimator.__sklearn_tags__().input_tags.allow_nan
+    # a translator marked null_safe yields NULL for a NULL input by itself (arithmetic)
+    allow_nan = estimator.__sklearn_tags__().input_tags.allow_nan or getattr(
+        translator, "null_safe", False
+    )
     raw = getattr(translator, "raw_inputs", False)
     staged = [c if raw else Column(c.name, as_double(c), numeric=True) for c in inputs]
     valid: Column | None = None
@@ -36,7 +39,7 @@ def translate_model(ctx: Context, estimator: Any, inputs: Sequence[Column]) -> P
         valid = refs.pop()
         ctx.query.carry(valid)
     prediction = translator(estimator, refs, ctx)
-    if valid is None or prediction.null_safe:
+    if valid is None:
         return prediction
     # scikit-learn refuses a missing value here, so the SQL yields NULL rather than a number
     guarded = [
@@ -44,7 +47,6 @@ def translate_model(ctx: Context, estimator: Any, inputs: Sequence[Column]) -> P
         for v in prediction.values
     ]
     prediction.values = guarded
-    prediction.null_safe = True
     return prediction
 
 

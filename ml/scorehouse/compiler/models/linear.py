@@ -34,9 +34,7 @@ def regressor(model: Any, inputs: list[Column], ctx: Context) -> Prediction:
         raise UnsupportedEstimatorError(
             f"{type(model).__name__} with several targets: scorehouse compiles one prediction column"
         )
-    prediction = heads.regression(_decisions(model, inputs)[0])
-    prediction.null_safe = True
-    return prediction
+    return heads.regression(_decisions(model, inputs)[0])
 
 
 def logistic_regression(model: Any, inputs: list[Column], ctx: Context) -> Prediction:
@@ -45,7 +43,6 @@ def logistic_regression(model: Any, inputs: list[Column], ctx: Context) -> Predi
         prediction = heads.binary_decision(decisions[0], model.classes_, strict=True)
     else:
         prediction = heads.multiclass_decision(decisions, model.classes_)
-    prediction.null_safe = True
     return prediction
 
 
@@ -59,7 +56,6 @@ def sgd_classifier(model: Any, inputs: list[Column], ctx: Context) -> Prediction
         prediction = heads.binary_decision(decisions[0], model.classes_, strict=True)
     else:
         prediction = heads.multiclass_decision(decisions, model.classes_, _one_vs_rest_probabilities)
-    prediction.null_safe = True
     return prediction
 
 
@@ -80,3 +76,8 @@ def _one_vs_rest_probabilities(ctx: Context, decisions: list[Column]) -> list[Co
         zero = exp.EQ(this=total.copy(), expression=literals.double(0.0))
         out.append(Column(f"p_{i}", case([(zero, uniform)], normalised), numeric=True))
     return out + list(z_refs)
+
+
+# A NULL input makes the weighted sum NULL, as NaN makes numpy's: no explicit guard needed.
+for _translator in (regressor, logistic_regression, sgd_classifier):
+    _translator.null_safe = True  # type: ignore[attr-defined]
