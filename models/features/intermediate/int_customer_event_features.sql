@@ -1,0 +1,53 @@
+-- Web events of each customer in the rolling windows before each cutoff: all events, and
+-- product views, add-to-carts and pricing-page views apart. Only customers with an event in
+-- the longest window have a row.
+{%- set windows = scorehouse._feature_windows() %}
+{%- set event_features = scorehouse._event_features() %}
+
+with
+
+events as (
+
+    select customer_id, event_at, event_type from {{ ref('stg_raw__web_events') }}
+
+),
+
+cutoffs as (
+
+    select cutoff_date from {{ ref('customer_cutoffs') }}
+
+),
+
+events_before_cutoff as (
+
+    select
+        cutoffs.cutoff_date,
+        events.customer_id,
+        events.event_at,
+        events.event_type
+
+    from events
+    inner join cutoffs
+        on {{ scorehouse.is_before_cutoff('events.event_at', 'cutoffs.cutoff_date', windows | max) }}
+
+),
+
+aggregated as (
+
+    select
+        customer_id,
+        cutoff_date,
+        {%- for name, condition in event_features.items() %}
+        {%- set outer_last = loop.last %}
+        {%- for days in windows %}
+        {{ scorehouse.rolling_count('event_at', 'cutoff_date', days, where=condition) }}
+            as {{ name }}_{{ days }}d{{ ',' if not (outer_last and loop.last) }}
+        {%- endfor %}
+        {%- endfor %}
+
+    from events_before_cutoff
+    group by customer_id, cutoff_date
+
+)
+
+select * from aggregated

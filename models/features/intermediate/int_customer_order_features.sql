@@ -1,0 +1,79 @@
+-- Order history of each customer as of each cutoff: RFM inputs, rolling order counts and
+-- spend, and the share of orders per category. Only customers with at least one order
+-- before the cutoff have a row.
+{%- set windows = scorehouse._feature_windows() %}
+{%- set categories = scorehouse._order_categories() %}
+
+with
+
+orders as (
+
+    select customer_id, ordered_at, net_amount, category from {{ ref('stg_raw__orders') }}
+
+),
+
+cutoffs as (
+
+    select cutoff_date from {{ ref('customer_cutoffs') }}
+
+),
+
+orders_before_cutoff as (
+
+    select
+        cutoffs.cutoff_date,
+        orders.customer_id,
+        orders.ordered_at,
+        orders.net_amount,
+        orders.category
+
+    from orders
+    inner join cutoffs
+        on {{ scorehouse.is_before_cutoff('orders.ordered_at', 'cutoffs.cutoff_date') }}
+
+),
+
+aggregated as (
+
+    select
+        customer_id,
+        cutoff_date,
+        max(ordered_at) as last_ordered_at,
+        {{ scorehouse.rolling_count('ordered_at', 'cutoff_date') }} as frequency,
+        {{ scorehouse.rolling_sum('net_amount', 'ordered_at', 'cutoff_date') }} as monetary,
+        {%- for days in windows %}
+        {{ scorehouse.rolling_count('ordered_at', 'cutoff_date', days) }} as orders_{{ days }}d,
+        {{ scorehouse.rolling_sum('net_amount', 'ordered_at', 'cutoff_date', days) }} as spend_{{ days }}d,
+        {%- endfor %}
+        {%- for category in categories %}
+        {{ scorehouse.rolling_count('ordered_at', 'cutoff_date', where="category = '" ~ category ~ "'") }}
+            as {{ category }}_orders{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from orders_before_cutoff
+    group by customer_id, cutoff_date
+
+),
+
+final as (
+
+    select
+        customer_id,
+        cutoff_date,
+        cast({{ dbt.datediff('last_ordered_at', 'cutoff_date', 'day') }} as {{ scorehouse.type_double() }})
+            as recency_days,
+        frequency,
+        monetary,
+        {%- for days in windows %}
+        orders_{{ days }}d,
+        spend_{{ days }}d,
+        {%- endfor %}
+        {%- for category in categories %}
+        {{ scorehouse.safe_divide(category ~ '_orders', 'frequency') }} as share_{{ category }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from aggregated
+
+)
+
+select * from final
