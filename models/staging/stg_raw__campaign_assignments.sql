@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'campaign_assignments') }}
+    select * from {{ scorehouse.raw_source('campaign_assignments') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'customers') }}
+    select * from {{ scorehouse.raw_source('customers') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'leads') }}
+    select * from {{ scorehouse.raw_source('leads') }}
 
 ),
 

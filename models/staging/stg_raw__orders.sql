@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'orders') }}
+    select * from {{ scorehouse.raw_source('orders') }}
 
 ),
 

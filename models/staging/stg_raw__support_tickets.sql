@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'support_tickets') }}
+    select * from {{ scorehouse.raw_source('support_tickets') }}
 
 ),
 

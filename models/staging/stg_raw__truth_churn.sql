@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'truth_churn') }}
+    select * from {{ scorehouse.raw_source('truth_churn') }}
 
 ),
 

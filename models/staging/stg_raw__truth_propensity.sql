@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'truth_propensity') }}
+    select * from {{ scorehouse.raw_source('truth_propensity') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'web_events') }}
+    select * from {{ scorehouse.raw_source('web_events') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'web_sessions') }}
+    select * from {{ scorehouse.raw_source('web_sessions') }}
 
 ),
 
