@@ -87,6 +87,8 @@ def draw_orders(
     gross = pop.basket[owner] * _CATEGORY_PRICE[category] * rng.lognormal(0.0, 0.35, size=m)
     discounted = rng.random(m) < pop.discount_affinity[owner]
     rate = np.where(discounted, rng.choice(_DISCOUNT_RATES, size=m), 0.0)
+    # A contacted customer buying inside a discount campaign's window uses its offer.
+    rate = np.maximum(rate, boost.offered_discount(owner, np.floor(time).astype(np.int64)))
     discount = np.round(gross * rate, 2)
     amount = np.round(gross, 2) - discount
     return Orders(owner, time, category, amount, discount)

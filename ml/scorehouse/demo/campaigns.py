@@ -49,6 +49,11 @@ class Campaign:
     def is_discount(self) -> bool:
         return self.offer.startswith("discount")
 
+    @property
+    def discount_rate(self) -> float:
+        """Share of the price taken off by the offer (``discount_15`` -> 0.15)."""
+        return int(self.offer.split("_")[1]) / 100.0 if self.is_discount else 0.0
+
 
 # Windows do not overlap, so at most one campaign acts on a customer on any day.
 CAMPAIGNS: tuple[Campaign, ...] = (
@@ -142,28 +147,51 @@ def assign(rng: np.random.Generator, pop: Population) -> list[Assignment]:
 
 
 class RateMultiplier:
-    """The factor by which contacts change each customer's order intensity, day by day."""
+    """How the contacts change each customer's order intensity (and price), day by day."""
 
-    def __init__(self, starts: np.ndarray, stops: np.ndarray, factor: np.ndarray) -> None:
+    def __init__(
+        self,
+        starts: np.ndarray,
+        stops: np.ndarray,
+        contacted: np.ndarray,
+        factor: np.ndarray,
+        discount: np.ndarray,
+    ) -> None:
         self.starts = starts  # first day of each campaign window
         self.stops = stops  # day after each window
-        self.factor = factor  # (campaigns, customers)
+        self.contacted = contacted  # (campaigns, customers) bool
+        self.factor = factor  # (campaigns, customers); 1.0 where not contacted
+        self.discount = discount  # discount rate offered by each campaign
         self.max_factor = np.maximum(factor.max(axis=0, initial=1.0), 1.0)
 
     @classmethod
     def from_assignments(cls, n: int, assignments: list[Assignment]) -> RateMultiplier:
+        contacted = np.zeros((len(assignments), n), dtype=bool)
         factor = np.ones((len(assignments), n))
         for k, a in enumerate(assignments):
+            contacted[k, a.member] = a.contacted
             factor[k, a.member] = np.where(a.contacted, np.exp(a.theta), 1.0)
         starts = np.array([a.campaign.first_day for a in assignments], dtype=np.int64)
         stops = np.array([a.campaign.stop_day for a in assignments], dtype=np.int64)
-        return cls(starts, stops, factor)
+        discount = np.array([a.campaign.discount_rate for a in assignments])
+        return cls(starts, stops, contacted, factor, discount)
 
     def subset(self, mask: np.ndarray) -> RateMultiplier:
-        return RateMultiplier(self.starts, self.stops, self.factor[:, mask])
+        return RateMultiplier(
+            self.starts, self.stops, self.contacted[:, mask], self.factor[:, mask], self.discount
+        )
+
+    def _window(self, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The campaign whose window holds each day (any index when none) and whether one does."""
+        k = np.maximum(np.searchsorted(self.starts, day, side="right") - 1, 0)
+        return k, day < self.stops[k]
 
     def on(self, owner: np.ndarray, day: np.ndarray) -> np.ndarray:
-        """The factor for customers ``owner`` on ``day`` (aligned arrays)."""
-        k = np.searchsorted(self.starts, day, side="right") - 1
-        inside = (k >= 0) & (day < self.stops[np.maximum(k, 0)])
-        return np.where(inside, self.factor[np.maximum(k, 0), owner], 1.0)
+        """The intensity factor of customers ``owner`` on ``day`` (aligned arrays)."""
+        k, inside = self._window(day)
+        return np.where(inside, self.factor[k, owner], 1.0)
+
+    def offered_discount(self, owner: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """The discount rate a contact offers customers ``owner`` on ``day`` (0 if none)."""
+        k, inside = self._window(day)
+        return np.where(inside & self.contacted[k, owner], self.discount[k], 0.0)

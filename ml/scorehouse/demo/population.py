@@ -24,7 +24,7 @@ _AGE_ACTIVITY = np.array([0.8, 1.1, 1.2, 1.05, 0.9, 0.8])
 CATEGORIES = ("electronics", "fashion", "home", "beauty", "grocery", "sports")
 _CATEGORY_WEIGHT = np.array([0.12, 0.26, 0.18, 0.14, 0.2, 0.1])
 
-MEDIAN_ORDERS_PER_YEAR = 3.0
+MEDIAN_ORDERS_PER_YEAR = 4.0
 MEAN_LIFETIME_DAYS = 650.0
 FIRST_SIGNUP_DAY = -365  # 2023-01-01: some customers predate the recorded history
 
