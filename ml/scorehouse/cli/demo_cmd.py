@@ -1,0 +1,111 @@
+"""``scorehouse demo``: the whole loop on generated data, one step after another.
+
+Each step is a function of the shared :class:`DemoRun`; ``STEPS`` lists them in order, so a
+later stage of the loop (training, scoring, reports) is one more function appended there.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import click
+
+from scorehouse.cli.context import Context
+from scorehouse.cli.demo_data_cmd import DEFAULT_CUSTOMERS
+from scorehouse.dbt import DbtRun
+
+Echo = Callable[[str], None]
+
+
+@dataclass
+class DemoRun:
+    """What the demo steps share: the settings, and what earlier steps produced."""
+
+    context: Context
+    customers: int
+    seed: int
+    echo: Echo = click.echo
+    build: DbtRun | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def generate_data(run: DemoRun) -> None:
+    """Write the synthetic retailer's raw tables into the target's warehouse."""
+    from scorehouse.demo import load
+
+    project, target = run.context.project, run.context.target
+    schema = load.raw_schema(project)
+    run.echo(f"generating {run.customers:,} customers (seed {run.seed})")
+    report = load.load_demo(project, target, run.customers, run.seed, schema, run.echo)
+    run.echo(f"wrote {report.total_rows:,} raw rows into {load.where(target, schema)}")
+
+
+def build_features(run: DemoRun) -> None:
+    """``dbt build``: staging, features and labels, with every data and unit test."""
+    from scorehouse.dbt import run_dbt
+
+    run.echo("running dbt build")
+    run.build = run_dbt(run.context.target, "build")
+    tests = run.build.count("test") + run.build.count("unit_test")
+    run.echo(f"dbt build passed: {run.build.count('model')} models, {tests} tests")
+
+
+def show_tables(run: DemoRun) -> None:
+    """Print the tables the build wrote, with their row counts, and where they live."""
+    from scorehouse.demo.load import where
+    from scorehouse.warehouse import connect
+
+    if run.build is None:
+        return
+    relations = sorted(node.relation for node in run.build.relations())
+    con = connect(run.context.target)
+    try:
+        counts = {name: _count_rows(con, name) for name in relations}
+    finally:
+        con.disconnect()
+    width = max(map(len, counts), default=0)
+    run.echo("tables built:")
+    for name, rows in counts.items():
+        run.echo(f"  {name:<{width}}  {rows:>12,} rows")
+    schema = run.context.target.schema
+    run.echo(f"in {where(run.context.target, schema)}")
+
+
+STEPS: list[Callable[[DemoRun], None]] = [generate_data, build_features, show_tables]
+
+
+def run_demo(run: DemoRun) -> None:
+    """Run every step of ``STEPS`` in order, timing each."""
+    for step in STEPS:
+        started = time.perf_counter()
+        step(run)
+        run.seconds[step.__name__] = time.perf_counter() - started
+    timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in run.seconds.items())
+    run.echo(f"demo finished in {sum(run.seconds.values()):.1f} s ({timings})")
+
+
+def _count_rows(con: object, relation: str) -> int:
+    schema, name = relation.split(".", 1)
+    return int(con.table(name, database=schema).count().execute())  # type: ignore[attr-defined]
+
+
+@click.command("demo")
+@click.option(
+    "--customers",
+    type=int,
+    default=DEFAULT_CUSTOMERS,
+    show_default=True,
+    help="Number of customers to generate (at least 100).",
+)
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed.")
+@click.pass_obj
+def demo_command(ctx: Context, customers: int, seed: int) -> None:
+    """Run the demo end to end on the current dbt target: generate a synthetic retailer,
+    build its features and labels with dbt (all tests included), and show where the
+    tables are."""
+    from scorehouse.demo.simulate import check_customers
+
+    check_customers(customers)
+    run_demo(DemoRun(context=ctx, customers=customers, seed=seed))
