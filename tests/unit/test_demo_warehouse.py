@@ -3,9 +3,13 @@ the command's error messages."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import ibis
 import pytest
@@ -15,100 +19,114 @@ from click.testing import CliRunner
 from scorehouse.cli.main import cli
 from scorehouse.demo import generate, load_demo
 from scorehouse.demo.schema import TABLE_NAMES
-from scorehouse.demo.write import SCRATCH_SUFFIX, _Writer, write_batches
-from scorehouse.project import find_project, resolve_target
+from scorehouse.demo.write import LOADING_SUFFIX, _PostgresWriter, _Writer, write_batches
+from scorehouse.project import Project, Target, find_project, resolve_target
+from scorehouse.warehouse import connect
 
 SMALL = 1000
+CUTOFFS = (dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1))
 
 
 def _write_project(root: Path, outputs: dict, raw_schema: str = "raw") -> Path:
+    """A minimal dbt project: dbt_project.yml with the demo's vars, and a profiles.yml."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "dbt_project.yml").write_text(yaml.safe_dump({
         "name": "scorehouse", "profile": "scorehouse", "config-version": 2,
         "vars": {"scorehouse_raw_schema": raw_schema,
-                 "scorehouse_cutoff_start": "2025-01-01",
-                 "scorehouse_cutoff_end": "2025-03-01"},
+                 "scorehouse_cutoff_start": CUTOFFS[0].isoformat(),
+                 "scorehouse_cutoff_end": CUTOFFS[-1].isoformat()},
     }))
-    target = next(iter(outputs))
     (root / "profiles.yml").write_text(yaml.safe_dump(
-        {"scorehouse": {"target": target, "outputs": outputs}}
+        {"scorehouse": {"target": next(iter(outputs)), "outputs": outputs}}
     ))
     return root
 
 
-@pytest.fixture
-def project_dir(tmp_path: Path) -> Path:
-    """A minimal dbt project whose default target is a DuckDB file in the temp dir."""
-    db = tmp_path / "warehouse.duckdb"
-    return _write_project(tmp_path / "project", {"dev": {"type": "duckdb", "path": str(db)}})
-
-
-def _target(project_dir: Path):
+def _target(project_dir: Path) -> tuple[Project, Target]:
     project = find_project(project_dir)
     return project, resolve_target(project)
 
 
-def _counts(con, schema: str) -> dict[str, int]:
-    return {name: int(con.table(name, database=schema).count().execute()) for name in TABLE_NAMES}
+@pytest.fixture
+def project_dir(tmp_path: Path) -> Path:
+    """A project whose default target is a DuckDB file beside it in the temp dir."""
+    db = tmp_path / "warehouse.duckdb"
+    return _write_project(tmp_path / "project", {"dev": {"type": "duckdb", "path": str(db)}})
 
 
-def _schema_names(con) -> set[str]:
-    # Not con.list_databases() nor con.sql(): with duckdb 2.0 they fail in Ibis 12.
-    cursor = con.raw_sql("SELECT schema_name FROM information_schema.schemata")
-    return {row[0] for row in cursor.fetchall()}
-
-
-def _schemas(db: Path) -> set[str]:
-    con = ibis.duckdb.connect(str(db))
+@contextlib.contextmanager
+def _opened(project_dir: Path) -> Iterator[Any]:
+    con = connect(_target(project_dir)[1])
     try:
-        return _schema_names(con)
+        yield con
     finally:
         con.disconnect()
 
 
+def _names(con: Any, sql: str) -> set[str]:
+    # Not con.list_databases() nor con.sql(): with duckdb 2.0 they fail in Ibis 12.
+    return {row[0] for row in con.raw_sql(sql).fetchall()}
+
+
+def _schemas(con: Any) -> set[str]:
+    return _names(con, "SELECT schema_name FROM information_schema.schemata")
+
+
+def _loading_tables(con: Any) -> set[str]:
+    return _names(con, "SELECT table_name FROM information_schema.tables "
+                       f"WHERE table_name LIKE '%{LOADING_SUFFIX}'")
+
+
+def _counts(con: Any, schema: str = "raw") -> dict[str, int]:
+    return {name: int(con.table(name, database=schema).count().execute()) for name in TABLE_NAMES}
+
+
 def _generated_counts(customers: int, seed: int) -> dict[str, int]:
     counts = dict.fromkeys(TABLE_NAMES, 0)
-    for batch in generate(customers, seed, _cutoffs()):
+    for batch in generate(customers, seed, CUTOFFS):
         for name, table in batch.items():
             counts[name] += table.num_rows
     return counts
 
 
-def _cutoffs():
-    import datetime as dt
+def _assert_untouched(project_dir: Path, before: dict[str, int]) -> None:
+    with _opened(project_dir) as con:
+        assert _counts(con) == before
+        assert _loading_tables(con) == set()
 
-    return (dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1))
 
+def _fail_on_rename(monkeypatch, writer: type[_Writer], table: str) -> list[str]:
+    """Make the publishing transaction fail when it renames ``table``; returns the SQL run."""
+    real_execute = writer.execute
+    statements: list[str] = []
 
-def _read_counts(project_dir: Path, schema: str = "raw") -> dict[str, int]:
-    con = ibis.duckdb.connect(str(project_dir.parent / "warehouse.duckdb"))
-    try:
-        return _counts(con, schema)
-    finally:
-        con.disconnect()
+    def failing_execute(self, sql):
+        statements.append(sql)
+        if sql.startswith("ALTER TABLE") and f'"{table}{LOADING_SUFFIX}"' in sql:
+            raise RuntimeError("connection lost")
+        real_execute(self, sql)
+
+    monkeypatch.setattr(writer, "execute", failing_execute)
+    return statements
 
 
 def test_writes_every_table_and_reads_back_the_same_counts(project_dir):
     project, target = _target(project_dir)
     report = load_demo(project, target, SMALL, seed=3)
     assert report.rows == _generated_counts(SMALL, 3)
-    assert _read_counts(project_dir) == report.rows
     assert report.rows["customers"] == SMALL
-    assert not any(s.endswith(SCRATCH_SUFFIX) for s in _schemas(project_dir.parent / "warehouse.duckdb"))
+    with _opened(project_dir) as con:
+        assert _counts(con) == report.rows
+        assert _loading_tables(con) == set()
 
 
 def test_a_second_run_replaces_the_tables(project_dir):
     project, target = _target(project_dir)
     load_demo(project, target, SMALL, seed=3)
     report = load_demo(project, target, SMALL + 200, seed=4)
-    assert _read_counts(project_dir) == report.rows
     assert report.rows["customers"] == SMALL + 200
-
-
-def _assert_untouched(project_dir: Path, before: dict[str, int]) -> None:
-    assert _read_counts(project_dir) == before
-    schemas = _schemas(project_dir.parent / "warehouse.duckdb")
-    assert not any(s.endswith(SCRATCH_SUFFIX) for s in schemas), schemas
+    with _opened(project_dir) as con:
+        assert _counts(con) == report.rows
 
 
 def test_failure_while_loading_leaves_the_previous_tables(project_dir, monkeypatch):
@@ -116,55 +134,41 @@ def test_failure_while_loading_leaves_the_previous_tables(project_dir, monkeypat
     before = load_demo(project, target, SMALL, seed=3).rows
     calls = []
 
-    def failing_append(self, schema, name, table):
+    def failing_append(self, name, table):
         calls.append(name)
         if len(calls) > 1:
             raise RuntimeError("disk full")
-        self.con.insert(name, table, database=schema)
+        self.con.insert(name, table, database=self.schema)
 
     monkeypatch.setattr(_Writer, "append", failing_append)
     with pytest.raises(RuntimeError, match="disk full"):
         load_demo(project, target, SMALL + 200, seed=4)
-    assert calls == ["customers", "orders"]
+    assert calls == ["customers" + LOADING_SUFFIX, "orders" + LOADING_SUFFIX]
     _assert_untouched(project_dir, before)
 
 
 def test_failure_while_publishing_rolls_back(project_dir, monkeypatch):
-    """The swap drops and recreates tables one by one: a failure halfway must undo all."""
+    """The swap replaces tables one by one: a failure halfway must undo all of it."""
     project, target = _target(project_dir)
     before = load_demo(project, target, SMALL, seed=3).rows
-    real_execute = _Writer.execute
-    statements = []
-
-    def failing_execute(self, sql):
-        statements.append(sql)
-        if sql.startswith("CREATE TABLE") and '"orders"' in sql and '"raw"' in sql:
-            raise RuntimeError("connection lost")
-        real_execute(self, sql)
-
-    monkeypatch.setattr(_Writer, "execute", failing_execute)
+    statements = _fail_on_rename(monkeypatch, _Writer, "orders")
     with pytest.raises(RuntimeError, match="connection lost"):
         load_demo(project, target, SMALL + 200, seed=4)
-    assert any(s.startswith('DROP TABLE IF EXISTS "raw"."customers"') for s in statements)
+    assert 'DROP TABLE IF EXISTS "raw"."customers"' in statements  # it was halfway
     _assert_untouched(project_dir, before)
 
 
 def test_ctrl_c_midway_leaves_no_tables_in_a_fresh_warehouse(project_dir):
-    project, target = _target(project_dir)
-    from scorehouse.warehouse import connect
-
     def interrupted():
-        batches = generate(SMALL, 1, _cutoffs(), chunk_size=400)
+        batches = generate(SMALL, 1, CUTOFFS, chunk_size=400)
         yield next(batches)
         raise KeyboardInterrupt
 
-    con = connect(target)
-    try:
+    with _opened(project_dir) as con:
         with pytest.raises(KeyboardInterrupt):
             write_batches(con, interrupted(), "raw")
-        assert _schema_names(con) & {"raw", "raw" + SCRATCH_SUFFIX} == set()
-    finally:
-        con.disconnect()
+        assert "raw" not in _schemas(con)
+        assert _loading_tables(con) == set()
 
 
 def test_cli_writes_and_prints_a_summary(project_dir):
@@ -176,21 +180,23 @@ def test_cli_writes_and_prints_a_summary(project_dir):
     printed = dict(
         line.split()[:2] for line in result.stdout.splitlines() if not line.startswith("written")
     )
-    counts = _read_counts(project_dir)
+    with _opened(project_dir) as con:
+        counts = _counts(con)
     assert printed == {**{k: f"{v:,}" for k, v in counts.items()},
                        "total": f"{sum(counts.values()):,}"}
-    assert str(project_dir.parent / "warehouse.duckdb") in result.output
+    assert str(project_dir.parent / "warehouse.duckdb") in result.stdout
 
 
 def test_cli_writes_to_the_schema_the_dbt_var_names(tmp_path):
     db = tmp_path / "w.duckdb"
     root = _write_project(tmp_path / "p", {"dev": {"type": "duckdb", "path": str(db)}},
                           raw_schema="landing")
-    result = CliRunner().invoke(
-        cli, ["--project-dir", str(root), "demo-data", "--customers", "300"]
-    )
+    result = CliRunner().invoke(cli, ["--project-dir", str(root), "demo-data", "--customers",
+                                      "300"])
     assert result.exit_code == 0, result.output
-    assert "landing" in _schemas(db) and "raw" not in _schemas(db)
+    with _opened(root) as con:
+        assert "landing" in _schemas(con) and "raw" not in _schemas(con)
+        assert _counts(con, "landing")["customers"] == 300
 
 
 @pytest.mark.parametrize("customers", ["-5", "0", "99"])
@@ -199,7 +205,7 @@ def test_cli_rejects_too_few_customers(project_dir, customers):
         cli, ["--project-dir", str(project_dir), "demo-data", "--customers", customers]
     )
     assert result.exit_code == 1
-    assert "--customers must be at least 100" in result.output
+    assert f"--customers must be at least 100, got {customers}" in result.output
     assert "Traceback" not in result.output
     assert not (project_dir.parent / "warehouse.duckdb").exists()
 
@@ -234,51 +240,34 @@ def test_cli_names_a_duckdb_file_locked_by_another_process(project_dir):
     assert "Traceback" not in result.output
 
 
-@pytest.mark.postgres
-def test_postgres_target_gets_the_same_tables(postgres_server, tmp_path):
-    db = postgres_server.create_database("demo_data")
+@pytest.fixture
+def pg_project(postgres_server, tmp_path, request) -> Path:
+    """A project whose target is a fresh database on the test suite's PostgreSQL server."""
+    db = postgres_server.create_database("demo_" + request.node.name[-40:].lower())
     outputs = {"pg": {"type": "postgres", "host": db.host, "port": db.port, "user": db.user,
                       "password": db.password, "dbname": db.dbname, "schema": "analytics"}}
-    project_dir = _write_project(tmp_path / "pg", outputs)
-    project, target = _target(project_dir)
+    return _write_project(tmp_path / "pg", outputs)
+
+
+@pytest.mark.postgres
+def test_postgres_target_gets_the_same_tables(pg_project):
+    project, target = _target(pg_project)
     load_demo(project, target, SMALL, seed=3)
     report = load_demo(project, target, SMALL, seed=5)  # replaces the first set
     assert report.rows == _generated_counts(SMALL, 5)
-    con = ibis.postgres.connect(host=db.host, port=db.port, user=db.user,
-                                password=db.password, database=db.dbname)
-    try:
-        assert _counts(con, "raw") == report.rows
-        assert "raw" + SCRATCH_SUFFIX not in _schema_names(con)
+    with _opened(pg_project) as con:
+        assert _counts(con) == report.rows
+        assert _loading_tables(con) == set()
         types = con.table("campaign_assignments", database="raw").schema()
         assert str(types["converted_at"]).startswith("timestamp")
         assert con.table("customers", database="raw").customer_id.max().execute() == SMALL
-    finally:
-        con.disconnect()
 
 
 @pytest.mark.postgres
-def test_postgres_failure_while_publishing_rolls_back(postgres_server, tmp_path, monkeypatch):
-    from scorehouse.demo.write import _PostgresWriter
-
-    db = postgres_server.create_database("demo_data_atomic")
-    outputs = {"pg": {"type": "postgres", "host": db.host, "port": db.port, "user": db.user,
-                      "password": db.password, "dbname": db.dbname, "schema": "analytics"}}
-    project, target = _target(_write_project(tmp_path / "pg", outputs))
+def test_postgres_failure_while_publishing_rolls_back(pg_project, monkeypatch):
+    project, target = _target(pg_project)
     before = load_demo(project, target, SMALL, seed=3).rows
-    real_execute = _PostgresWriter.execute
-
-    def failing_execute(self, sql):
-        if sql.startswith("ALTER TABLE") and '"orders"' in sql:
-            raise RuntimeError("connection lost")
-        real_execute(self, sql)
-
-    monkeypatch.setattr(_PostgresWriter, "execute", failing_execute)
+    _fail_on_rename(monkeypatch, _PostgresWriter, "orders")
     with pytest.raises(RuntimeError, match="connection lost"):
         load_demo(project, target, SMALL + 200, seed=4)
-    con = ibis.postgres.connect(host=db.host, port=db.port, user=db.user,
-                                password=db.password, database=db.dbname)
-    try:
-        assert _counts(con, "raw") == before
-        assert "raw" + SCRATCH_SUFFIX not in _schema_names(con)
-    finally:
-        con.disconnect()
+    _assert_untouched(pg_project, before)

@@ -74,5 +74,7 @@ def sample_poisson_times(
     times = lo[owner] + rng.random(len(owner)) * span[owner]
     keep = rng.random(len(owner)) < accept(owner, np.floor(times).astype(np.int64))
     owner, times = owner[keep], times[keep]
-    order = np.lexsort((times, owner))
+    # One float key sorts by owner, then time (times are below 4096 days): faster than
+    # lexsort, and exact to well under a second.
+    order = np.argsort(owner * 4096.0 + times, kind="stable")
     return owner[order], times[order]

@@ -1,17 +1,19 @@
 """Write the demo tables into the warehouse atomically, through Ibis.
 
-Rows go first into a scratch schema (``<schema>__scorehouse_loading``), chunk by chunk.
-Only when every table is complete are they published into the target schema, in one
-transaction that drops the old tables and puts the new ones in their place. A failure or
-Ctrl-C at any point before the commit leaves the previous tables as they were, and the
-scratch schema is dropped on the way out.
+Rows go first into loading tables beside the real ones (``<table>__scorehouse_loading`` in
+the target schema), chunk by chunk. Only when every table is complete are they published,
+in one transaction that drops each old table and renames its loading table in its place:
+a rename is metadata only, so publishing costs next to nothing however big the tables.
+A failure or Ctrl-C at any point before the commit leaves the previous tables as they were;
+the loading tables (and the schema, if this run created it) are dropped on the way out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,103 +21,116 @@ import ibis
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from scorehouse.demo.schema import TABLE_NAMES
 from scorehouse.errors import ScorehouseError
 
 Progress = Callable[[str], None]
-SCRATCH_SUFFIX = "__scorehouse_loading"
+LOADING_SUFFIX = "__scorehouse_loading"
 
 
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-class _Writer:
-    """What differs between warehouses: how rows are appended and how tables are moved."""
+def loading_name(table: str) -> str:
+    return table + LOADING_SUFFIX
 
-    def __init__(self, con: Any) -> None:
+
+class _Writer:
+    """Warehouse-specific steps. DuckDB's defaults are Ibis calls and plain SQL."""
+
+    drop_suffix = ""
+
+    def __init__(self, con: Any, schema: str) -> None:
         self.con = con
+        self.schema = schema
+
+    def table(self, name: str) -> str:
+        return f"{quote(self.schema)}.{quote(name)}"
 
     def execute(self, sql: str) -> None:
         self.con.raw_sql(sql)
 
-    def create_schema(self, schema: str) -> None:
-        self.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+    def schema_exists(self) -> bool:
+        cursor = self.con.raw_sql(
+            "SELECT count(*) FROM information_schema.schemata WHERE schema_name = "
+            + "'" + self.schema.replace("'", "''") + "'"
+        )
+        return bool(cursor.fetchall()[0][0])
 
-    def drop_schema(self, schema: str) -> None:
-        self.execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
-
-    def create_table(self, schema: str, name: str, arrow_schema: pa.Schema) -> None:
+    def create_table(self, name: str, arrow_schema: pa.Schema) -> None:
         self.con.create_table(
-            name, schema=ibis.Schema.from_pyarrow(arrow_schema), database=schema
+            name, schema=ibis.Schema.from_pyarrow(arrow_schema), database=self.schema
         )
 
-    def append(self, schema: str, name: str, table: pa.Table) -> None:
-        self.con.insert(name, table, database=schema)
+    def append(self, name: str, table: pa.Table) -> None:
+        self.con.insert(name, table, database=self.schema)
 
-    def publish(self, scratch: str, schema: str, names: list[str]) -> None:
-        raise NotImplementedError
-
-
-class _DuckDBWriter(_Writer):
-    def publish(self, scratch: str, schema: str, names: list[str]) -> None:
-        # DuckDB cannot move a table to another schema, so the copy happens in the
-        # transaction; DDL is transactional, so readers see the old or the new set.
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
         raw = self.con.con
         raw.execute("BEGIN TRANSACTION")
         try:
-            self.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
-            for name in names:
-                self.execute(f"DROP TABLE IF EXISTS {quote(schema)}.{quote(name)}")
-                self.execute(
-                    f"CREATE TABLE {quote(schema)}.{quote(name)} AS "
-                    f"SELECT * FROM {quote(scratch)}.{quote(name)}"
-                )
-            raw.execute("COMMIT")
+            yield
         except BaseException:
             raw.execute("ROLLBACK")
             raise
+        raw.execute("COMMIT")
+
+    def drop_loading_tables(self) -> None:
+        for name in TABLE_NAMES:
+            self.execute(f"DROP TABLE IF EXISTS {self.table(loading_name(name))}")
+
+    def publish(self, names: list[str]) -> None:
+        """Swap every loading table for the live one, all or nothing."""
+        with self.transaction():
+            for name in names:
+                self.execute(f"DROP TABLE IF EXISTS {self.table(name)}{self.drop_suffix}")
+                self.execute(
+                    f"ALTER TABLE {self.table(loading_name(name))} RENAME TO {quote(name)}"
+                )
 
 
 class _PostgresWriter(_Writer):
-    def append(self, schema: str, name: str, table: pa.Table) -> None:
+    # Views built on an old table (dbt staging) go with it; the next dbt run recreates them.
+    drop_suffix = " CASCADE"
+
+    def __init__(self, con: Any, schema: str) -> None:
+        super().__init__(con, schema)
+        self._cursor: Any = None
+
+    def execute(self, sql: str) -> None:
+        if self._cursor is not None:
+            self._cursor.execute(sql)
+        else:
+            self.con.raw_sql(sql).close()
+
+    def append(self, name: str, table: pa.Table) -> None:
         # Ibis inserts in-memory rows one by one on PostgreSQL; COPY is orders faster.
         buffer = io.BytesIO()
         pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
         columns = ", ".join(quote(c) for c in table.column_names)
-        sql = f"COPY {quote(schema)}.{quote(name)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+        sql = f"COPY {self.table(name)} ({columns}) FROM STDIN WITH (FORMAT csv)"
         with self.con.con.cursor() as cursor, cursor.copy(sql) as copy:
             copy.write(buffer.getvalue())
 
-    def publish(self, scratch: str, schema: str, names: list[str]) -> None:
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
         raw = self.con.con
         with raw.transaction(), raw.cursor() as cursor:
             self._cursor = cursor
             try:
-                self.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
-                for name in names:
-                    # CASCADE: views built on the old table (dbt staging) go with it;
-                    # the next dbt run recreates them.
-                    self.execute(f"DROP TABLE IF EXISTS {quote(schema)}.{quote(name)} CASCADE")
-                    self.execute(
-                        f"ALTER TABLE {quote(scratch)}.{quote(name)} SET SCHEMA {quote(schema)}"
-                    )
+                yield
             finally:
                 self._cursor = None
 
-    def execute(self, sql: str) -> None:
-        cursor = getattr(self, "_cursor", None)
-        if cursor is not None:
-            cursor.execute(sql)
-        else:
-            self.con.raw_sql(sql).close()
+
+_WRITERS: dict[str, type[_Writer]] = {"duckdb": _Writer, "postgres": _PostgresWriter}
 
 
-_WRITERS: dict[str, type[_Writer]] = {"duckdb": _DuckDBWriter, "postgres": _PostgresWriter}
-
-
-def writer_for(con: Any) -> _Writer:
+def writer_for(con: Any, schema: str) -> _Writer:
     try:
-        return _WRITERS[con.name](con)
+        return _WRITERS[con.name](con, schema)
     except KeyError:
         raise ScorehouseError(
             f"demo-data can write to {', '.join(_WRITERS)}, not to {con.name}"
@@ -143,14 +158,15 @@ def write_batches(
     schema: str,
     progress: Progress | None = None,
 ) -> WriteReport:
-    """Load all batches into scratch tables, then publish them into ``schema`` at once."""
+    """Load all batches into loading tables, then publish them into ``schema`` at once."""
     say = progress or (lambda _message: None)
-    writer = writer_for(con)
-    scratch = schema + SCRATCH_SUFFIX
+    writer = writer_for(con, schema)
     report = WriteReport(schema=schema)
-    writer.drop_schema(scratch)  # left over by a process that was killed outright
-    writer.create_schema(scratch)
+    created_schema = not writer.schema_exists()
+    writer.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+    published = False
     try:
+        writer.drop_loading_tables()  # left by a process that was killed outright
         iterator = iter(batches)
         while True:
             started = time.perf_counter()
@@ -161,17 +177,21 @@ def write_batches(
             started = time.perf_counter()
             for name, table in batch.items():
                 if name not in report.rows:
-                    writer.create_table(scratch, name, table.schema)
+                    writer.create_table(loading_name(name), table.schema)
                     report.rows[name] = 0
-                writer.append(scratch, name, table)
+                writer.append(loading_name(name), table)
                 report.rows[name] += table.num_rows
             report.seconds_loading += time.perf_counter() - started
             customers = report.rows.get("customers", 0)
             say(f"  {customers:,} customers generated and loaded ({report.total_rows:,} rows)")
         say(f"publishing {len(report.rows)} tables into schema {schema}")
         started = time.perf_counter()
-        writer.publish(scratch, schema, list(report.rows))
+        writer.publish(list(report.rows))
+        published = True
         report.seconds_publishing = time.perf_counter() - started
     finally:
-        writer.drop_schema(scratch)
+        if not published:
+            writer.drop_loading_tables()
+            if created_schema:
+                writer.execute(f"DROP SCHEMA IF EXISTS {quote(schema)}")
     return report
