@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
 
+from scorehouse.demo import load_demo
 from scorehouse.demo.sample import write_seeds
 from scorehouse.demo.schema import RAW_SCHEMAS, TABLE_NAMES
+from scorehouse.project import find_project, resolve_target
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -55,31 +55,34 @@ def test_seeds_yaml_types_every_column_and_names_the_command():
 @pytest.mark.slow
 def test_dbt_seed_loads_the_types_demo_data_writes(tmp_path):
     """`dbt seed` of the sample and `demo-data` give the same column types in DuckDB."""
+    from dbt.cli.main import dbtRunner
+
     project = tmp_path / "project"
     project.mkdir()
     for item in ("dbt_project.yml", "macros", "seeds"):
         source = REPO / item
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / item)
-    for name, db in (("seeded", "seeded.duckdb"), ("generated", "generated.duckdb")):
-        (project / f"profiles_{name}").mkdir()
-        (project / f"profiles_{name}" / "profiles.yml").write_text(yaml.safe_dump(
-            {"scorehouse": {"target": "dev", "outputs": {
-                "dev": {"type": "duckdb", "path": str(tmp_path / db), "schema": "main"}}}}
-        ))
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [str(bin_dir / "dbt"), "seed", "--profiles-dir", "profiles_seeded",
-         "--vars", "{scorehouse_load_sample: true}"],
-        cwd=project, check=True, capture_output=True,
+    seeded, generated = tmp_path / "seeded.duckdb", tmp_path / "generated.duckdb"
+    (project / "profiles.yml").write_text(yaml.safe_dump({"scorehouse": {
+        "target": "seeded",
+        "outputs": {"seeded": {"type": "duckdb", "path": str(seeded), "schema": "main"},
+                    "generated": {"type": "duckdb", "path": str(generated), "schema": "main"}},
+    }}))  # fmt: skip
+    result = dbtRunner().invoke([
+        "seed", "--project-dir", str(project), "--profiles-dir", str(project),
+        "--vars", "{scorehouse_load_sample: true}", "--quiet",
+    ])  # fmt: skip
+    assert result.success, result.exception
+    found = find_project(project)
+    load_demo(found, resolve_target(found, "generated"), customers=300, seed=1)
+
+    query = (
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'raw' ORDER BY table_name, ordinal_position"
     )
-    subprocess.run(
-        [str(bin_dir / "scorehouse"), "--profiles-dir", "profiles_generated", "demo-data",
-         "--customers", "300"],
-        cwd=project, check=True, capture_output=True,
-    )
-    query = ("SELECT table_name, column_name, data_type FROM information_schema.columns "
-             "WHERE table_schema = 'raw' ORDER BY table_name, ordinal_position")
-    seeded = duckdb.connect(str(tmp_path / "seeded.duckdb")).sql(query).fetchall()
-    generated = duckdb.connect(str(tmp_path / "generated.duckdb")).sql(query).fetchall()
-    assert len(seeded) == sum(len(s) for s in RAW_SCHEMAS.values())
-    assert seeded == generated
+    types = {}
+    for path in (seeded, generated):
+        with duckdb.connect(str(path)) as con:
+            types[path] = con.sql(query).fetchall()
+    assert len(types[seeded]) == sum(len(s) for s in RAW_SCHEMAS.values())
+    assert types[seeded] == types[generated]

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import ibis
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -30,15 +29,23 @@ CUTOFFS = (dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1))
 def _write_project(root: Path, outputs: dict, raw_schema: str = "raw") -> Path:
     """A minimal dbt project: dbt_project.yml with the demo's vars, and a profiles.yml."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "dbt_project.yml").write_text(yaml.safe_dump({
-        "name": "scorehouse", "profile": "scorehouse", "config-version": 2,
-        "vars": {"scorehouse_raw_schema": raw_schema,
-                 "scorehouse_cutoff_start": CUTOFFS[0].isoformat(),
-                 "scorehouse_cutoff_end": CUTOFFS[-1].isoformat()},
-    }))
-    (root / "profiles.yml").write_text(yaml.safe_dump(
-        {"scorehouse": {"target": next(iter(outputs)), "outputs": outputs}}
-    ))
+    (root / "dbt_project.yml").write_text(
+        yaml.safe_dump(
+            {
+                "name": "scorehouse",
+                "profile": "scorehouse",
+                "config-version": 2,
+                "vars": {
+                    "scorehouse_raw_schema": raw_schema,
+                    "scorehouse_cutoff_start": CUTOFFS[0].isoformat(),
+                    "scorehouse_cutoff_end": CUTOFFS[-1].isoformat(),
+                },
+            }
+        )
+    )
+    (root / "profiles.yml").write_text(
+        yaml.safe_dump({"scorehouse": {"target": next(iter(outputs)), "outputs": outputs}})
+    )
     return root
 
 
@@ -73,8 +80,11 @@ def _schemas(con: Any) -> set[str]:
 
 
 def _loading_tables(con: Any) -> set[str]:
-    return _names(con, "SELECT table_name FROM information_schema.tables "
-                       f"WHERE table_name LIKE '%{LOADING_SUFFIX}'")
+    return _names(
+        con,
+        "SELECT table_name FROM information_schema.tables "
+        f"WHERE table_name LIKE '%{LOADING_SUFFIX}'",
+    )
 
 
 def _counts(con: Any, schema: str = "raw") -> dict[str, int]:
@@ -173,8 +183,8 @@ def test_ctrl_c_midway_leaves_no_tables_in_a_fresh_warehouse(project_dir):
 
 def test_cli_writes_and_prints_a_summary(project_dir):
     result = CliRunner().invoke(
-        cli, ["--project-dir", str(project_dir), "demo-data", "--customers", str(SMALL),
-              "--seed", "3"]
+        cli,
+        ["--project-dir", str(project_dir), "demo-data", "--customers", str(SMALL), "--seed", "3"],
     )
     assert result.exit_code == 0, result.output
     printed = dict(
@@ -182,17 +192,21 @@ def test_cli_writes_and_prints_a_summary(project_dir):
     )
     with _opened(project_dir) as con:
         counts = _counts(con)
-    assert printed == {**{k: f"{v:,}" for k, v in counts.items()},
-                       "total": f"{sum(counts.values()):,}"}
+    assert printed == {
+        **{k: f"{v:,}" for k, v in counts.items()},
+        "total": f"{sum(counts.values()):,}",
+    }
     assert str(project_dir.parent / "warehouse.duckdb") in result.stdout
 
 
 def test_cli_writes_to_the_schema_the_dbt_var_names(tmp_path):
     db = tmp_path / "w.duckdb"
-    root = _write_project(tmp_path / "p", {"dev": {"type": "duckdb", "path": str(db)}},
-                          raw_schema="landing")
-    result = CliRunner().invoke(cli, ["--project-dir", str(root), "demo-data", "--customers",
-                                      "300"])
+    root = _write_project(
+        tmp_path / "p", {"dev": {"type": "duckdb", "path": str(db)}}, raw_schema="landing"
+    )
+    result = CliRunner().invoke(
+        cli, ["--project-dir", str(root), "demo-data", "--customers", "300"]
+    )
     assert result.exit_code == 0, result.output
     with _opened(root) as con:
         assert "landing" in _schemas(con) and "raw" not in _schemas(con)
@@ -222,10 +236,15 @@ def test_cli_reports_an_unknown_target(project_dir):
 def test_cli_names_a_duckdb_file_locked_by_another_process(project_dir):
     db = project_dir.parent / "warehouse.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
-         " time.sleep(60)", str(db)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
+            " time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
@@ -244,8 +263,17 @@ def test_cli_names_a_duckdb_file_locked_by_another_process(project_dir):
 def pg_project(postgres_server, tmp_path, request) -> Path:
     """A project whose target is a fresh database on the test suite's PostgreSQL server."""
     db = postgres_server.create_database("demo_" + request.node.name[-40:].lower())
-    outputs = {"pg": {"type": "postgres", "host": db.host, "port": db.port, "user": db.user,
-                      "password": db.password, "dbname": db.dbname, "schema": "analytics"}}
+    outputs = {
+        "pg": {
+            "type": "postgres",
+            "host": db.host,
+            "port": db.port,
+            "user": db.user,
+            "password": db.password,
+            "dbname": db.dbname,
+            "schema": "analytics",
+        }
+    }
     return _write_project(tmp_path / "pg", outputs)
 
 

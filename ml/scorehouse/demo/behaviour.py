@@ -75,9 +75,11 @@ def draw_orders(
 
     def accept(owner: np.ndarray, day: np.ndarray) -> np.ndarray:
         return (
-            season[day] / top
+            season[day]
+            / top
             * activity(day, pop.churn_day[owner])
-            * boost.on(owner, day) / boost.max_factor[owner]
+            * boost.on(owner, day)
+            / boost.max_factor[owner]
         )
 
     bound = pop.order_rate * top * boost.max_factor
@@ -94,9 +96,7 @@ def draw_orders(
     return Orders(owner, time, category, amount, discount)
 
 
-def draw_sessions(
-    rng: np.random.Generator, pop: Population, intensity: DailyIntensity
-) -> Sessions:
+def draw_sessions(rng: np.random.Generator, pop: Population, intensity: DailyIntensity) -> Sessions:
     lo, hi = _alive_span(pop)
     season, top = intensity.season, intensity.season_max
 
@@ -120,7 +120,10 @@ def draw_events(rng: np.random.Generator, pop: Population, sessions: Sessions) -
     gaps[first] = 0.0
     elapsed = np.cumsum(gaps)
     elapsed -= np.repeat(elapsed[first], counts)
-    return Events(session, sessions.time[session] + elapsed, event_type)
+    time = sessions.time[session] + elapsed
+    # A session started minutes before churn or the end of the history stops there.
+    keep = time < np.minimum(pop.churn_day[sessions.owner[session]], N_DAYS)
+    return Events(session[keep], time[keep], event_type[keep])
 
 
 def draw_tickets(rng: np.random.Generator, pop: Population) -> Tickets:

@@ -55,25 +55,37 @@ class Campaign:
         return int(self.offer.split("_")[1]) / 100.0 if self.is_discount else 0.0
 
 
-# Windows do not overlap, so at most one campaign acts on a customer on any day.
-CAMPAIGNS: tuple[Campaign, ...] = (
-    Campaign(1, "Summer sale 2024", "email", "discount_10",
-             dt.date(2024, 6, 3), dt.date(2024, 6, 23), 0.02, 0.5, 0.45, 0.15),
-    Campaign(2, "Back to school", "sms", "free_shipping",
-             dt.date(2024, 9, 2), dt.date(2024, 9, 22), 0.08, 0.8, 0.35, 0.1),
-    Campaign(3, "Black Friday 2024", "ads", "discount_20",
-             dt.date(2024, 11, 4), dt.date(2024, 11, 24), 0.45, 0.8, 0.4, 0.2),
-    Campaign(4, "Winter win-back", "email", "discount_15",
-             dt.date(2025, 2, 3), dt.date(2025, 2, 23), 0.02, 0.5, 0.5, 0.1),
-    Campaign(5, "Spring loyalty points", "sms", "loyalty_points",
-             dt.date(2025, 4, 7), dt.date(2025, 4, 27), 0.08, 0.5, 0.4, 0.05),
-    Campaign(6, "Summer ads 2025", "ads", "discount_10",
-             dt.date(2025, 6, 2), dt.date(2025, 6, 22), 0.4, 0.8, 0.35, 0.1),
-    Campaign(7, "New collection", "email", "free_shipping",
-             dt.date(2025, 9, 8), dt.date(2025, 9, 28), 0.02, 0.5, 0.45, 0.1),
-    Campaign(8, "Black Friday 2025", "sms", "discount_20",
-             dt.date(2025, 11, 3), dt.date(2025, 11, 23), 0.08, 0.8, 0.4, 0.2),
-)
+# One campaign a line: id | name | channel | offer | start | end of the response window |
+# cost per contact | share of targeted put in treatment | share of eligible targeted |
+# strength. Windows do not overlap, so at most one campaign acts on a customer on any day.
+_PLAN = """
+1 | Summer sale 2024  | email | discount_10    | 2024-06-03 | 2024-06-23 | 0.02 | 0.5 | 0.45 | 0.15
+2 | Back to school    | sms   | free_shipping  | 2024-09-02 | 2024-09-22 | 0.08 | 0.8 | 0.35 | 0.10
+3 | Black Friday 2024 | ads   | discount_20    | 2024-11-04 | 2024-11-24 | 0.45 | 0.8 | 0.40 | 0.20
+4 | Winter win-back   | email | discount_15    | 2025-02-03 | 2025-02-23 | 0.02 | 0.5 | 0.50 | 0.10
+5 | Spring loyalty    | sms   | loyalty_points | 2025-04-07 | 2025-04-27 | 0.08 | 0.5 | 0.40 | 0.05
+6 | Summer ads 2025   | ads   | discount_10    | 2025-06-02 | 2025-06-22 | 0.40 | 0.8 | 0.35 | 0.10
+7 | New collection    | email | free_shipping  | 2025-09-08 | 2025-09-28 | 0.02 | 0.5 | 0.45 | 0.10
+8 | Black Friday 2025 | sms   | discount_20    | 2025-11-03 | 2025-11-23 | 0.08 | 0.8 | 0.40 | 0.20
+"""
+
+
+def _parse_plan(text: str) -> tuple[Campaign, ...]:
+    campaigns = []
+    for line in text.strip().splitlines():
+        cid, name, channel, offer, start, end, cost, treated, targeted, strength = (
+            cell.strip() for cell in line.split("|")
+        )
+        campaign = Campaign(
+            int(cid), name, channel, offer, dt.date.fromisoformat(start),
+            dt.date.fromisoformat(end), float(cost), float(treated), float(targeted),
+            float(strength),
+        )  # fmt: skip
+        campaigns.append(campaign)
+    return tuple(campaigns)
+
+
+CAMPAIGNS: tuple[Campaign, ...] = _parse_plan(_PLAN)
 
 # Share of treated customers the contact actually reaches.
 DELIVERY_RATE = {"email": 0.95, "sms": 0.98, "ads": 0.6}

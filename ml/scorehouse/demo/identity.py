@@ -7,11 +7,50 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_FIRST = ("anna", "ben", "chloe", "david", "emma", "felix", "grace", "hugo", "iris", "jonas",
-          "karin", "leo", "maria", "noah", "olga", "paul", "rosa", "sam", "tara", "victor")
-_LAST = ("adams", "berger", "costa", "dubois", "evans", "fischer", "garcia", "hansen",
-         "ivanova", "jensen", "keller", "lopez", "martin", "novak", "olsen", "petit",
-         "rossi", "schmidt", "torres", "weber")
+_FIRST = (
+    "anna",
+    "ben",
+    "chloe",
+    "david",
+    "emma",
+    "felix",
+    "grace",
+    "hugo",
+    "iris",
+    "jonas",
+    "karin",
+    "leo",
+    "maria",
+    "noah",
+    "olga",
+    "paul",
+    "rosa",
+    "sam",
+    "tara",
+    "victor",
+)
+_LAST = (
+    "adams",
+    "berger",
+    "costa",
+    "dubois",
+    "evans",
+    "fischer",
+    "garcia",
+    "hansen",
+    "ivanova",
+    "jensen",
+    "keller",
+    "lopez",
+    "martin",
+    "novak",
+    "olsen",
+    "petit",
+    "rossi",
+    "schmidt",
+    "torres",
+    "weber",
+)
 _DOMAINS = ("gmail.com", "yahoo.com", "outlook.com", "gmx.net", "icloud.com", "mail.example")
 _MISSING_PHONE_SHARE = 0.12
 
@@ -25,16 +64,25 @@ def emails(rng: np.random.Generator, customer_id: np.ndarray) -> pa.Array:
     sep = pc.take(pa.array([".", "_", ""]), pa.array(rng.choice(3, size=n, p=[0.6, 0.2, 0.2])))
     digits = pa.array(np.where(rng.random(n) < 0.5, (customer_id % 997).astype(str), ""))
     address = pc.binary_join_element_wise(
-        _pick(rng, _FIRST, n), sep, _pick(rng, _LAST, n), digits, "@",
-        _pick(rng, _DOMAINS, n), "",
+        _pick(rng, _FIRST, n),
+        sep,
+        _pick(rng, _LAST, n),
+        digits,
+        "@",
+        _pick(rng, _DOMAINS, n),
+        "",
     )
     case = rng.choice(3, size=n, p=[0.65, 0.25, 0.1])
-    address = pc.choose(pa.array(case), address, pc.utf8_capitalize(address),
-                        pc.utf8_upper(address))
+    address = pc.choose(
+        pa.array(case), address, pc.utf8_capitalize(address), pc.utf8_upper(address)
+    )
     pad = rng.choice(3, size=n, p=[0.84, 0.08, 0.08])
-    return pc.choose(pa.array(pad), address,
-                     pc.binary_join_element_wise(" ", address, ""),
-                     pc.binary_join_element_wise(address, "  ", ""))
+    return pc.choose(
+        pa.array(pad),
+        address,
+        pc.binary_join_element_wise(" ", address, ""),
+        pc.binary_join_element_wise(address, "  ", ""),
+    )
 
 
 def phones(rng: np.random.Generator, n: int) -> pa.Array:
@@ -48,10 +96,12 @@ def phones(rng: np.random.Generator, n: int) -> pa.Array:
         pc.binary_join_element_wise("+33", number, ""),
         pc.binary_join_element_wise("0", number, ""),
         pc.binary_join_element_wise("+33", *pairs, " "),
-        pc.binary_join_element_wise(pc.binary_join_element_wise("0", pairs[0], ""),
-                                    *pairs[1:], " "),
-        pc.binary_join_element_wise(pc.binary_join_element_wise("0", pairs[0], ""),
-                                    *pairs[1:], "-"),
+        pc.binary_join_element_wise(
+            pc.binary_join_element_wise("0", pairs[0], ""), *pairs[1:], " "
+        ),
+        pc.binary_join_element_wise(
+            pc.binary_join_element_wise("0", pairs[0], ""), *pairs[1:], "-"
+        ),
     ]
     chosen = pc.choose(pa.array(rng.integers(0, len(formats), size=n)), *formats)
     missing = pa.array(rng.random(n) < _MISSING_PHONE_SHARE)

@@ -46,7 +46,8 @@ def draw_leads(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
         + _SIZE_EFFECT[size]
         + _INDUSTRY_EFFECT[industry]
         + _LEVEL_EFFECT[level]
-        + 0.9 * np.log1p(pages) - 1.2
+        + 0.9 * np.log1p(pages)
+        - 1.2
         + 1.1 * demo
         + rng.normal(0.0, 0.8, size=n)
     )

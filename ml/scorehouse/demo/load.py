@@ -63,4 +63,6 @@ def _date_var(project: Project, name: str, default: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ScorehouseError(f"dbt var {name} should be a date like 2025-01-01, not {value!r}") from None
+        raise ScorehouseError(
+            f"dbt var {name} should be a date like 2025-01-01, not {value!r}"
+        ) from None

@@ -64,9 +64,7 @@ def seeds_yaml(customers: int, seed: int) -> str:
                 f"{seed}), written by `{made_by}`; do not edit by hand. Loaded into the raw "
                 "schema by `dbt seed --vars '{scorehouse_load_sample: true}'`."
             ),
-            "config": {
-                "column_types": {f.name: _SQL_TYPES[f.type] for f in RAW_SCHEMAS[name]}
-            },
+            "config": {"column_types": {f.name: _SQL_TYPES[f.type] for f in RAW_SCHEMAS[name]}},
         }
         for name in TABLE_NAMES
     ]

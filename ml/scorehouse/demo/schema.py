@@ -6,6 +6,8 @@ seed export take their types from here, so the three cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pyarrow as pa
 
 _TS = pa.timestamp("us")
@@ -125,7 +127,7 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
 TABLE_NAMES: tuple[str, ...] = tuple(RAW_SCHEMAS)
 
 
-def arrow_table(name: str, columns: dict[str, object]) -> pa.Table:
+def arrow_table(name: str, columns: Mapping[str, object]) -> pa.Table:
     """An Arrow table of raw table ``name`` from column arrays, cast to its fixed schema."""
     schema = RAW_SCHEMAS[name]
     missing = set(schema.names) - set(columns)

@@ -32,8 +32,12 @@ class _IdCounters:
     """Next free id of each event-like table, carried from chunk to chunk."""
 
     next_id: dict[str, int] = field(
-        default_factory=lambda: {"orders": 1, "web_sessions": 1, "web_events": 1,
-                                 "support_tickets": 1}
+        default_factory=lambda: {
+            "orders": 1,
+            "web_sessions": 1,
+            "web_events": 1,
+            "support_tickets": 1,
+        }
     )
 
     def take(self, table: str, count: int) -> np.ndarray:
@@ -59,9 +63,7 @@ def cutoff_dates(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
 
 def check_customers(customers: int) -> None:
     if customers < MIN_CUSTOMERS:
-        raise ScorehouseError(
-            f"--customers must be at least {MIN_CUSTOMERS}, got {customers}"
-        )
+        raise ScorehouseError(f"--customers must be at least {MIN_CUSTOMERS}, got {customers}")
 
 
 def generate(
@@ -111,34 +113,46 @@ def _chunk(
     session_ids = counters.take("web_sessions", len(sessions.owner))
     return {
         "customers": _customers_table(rngs[6], pop),
-        "orders": arrow_table("orders", {
-            "order_id": order_ids,
-            "customer_id": pop.customer_id[orders.owner],
-            "ordered_at": _timestamps(orders.time),
-            "amount": orders.amount,
-            "category": _labels(population.CATEGORIES, orders.category),
-            "discount": orders.discount,
-        }),
-        "web_sessions": arrow_table("web_sessions", {
-            "session_id": session_ids,
-            "customer_id": pop.customer_id[sessions.owner],
-            "started_at": _timestamps(sessions.time),
-            "device": _labels(("web", "app"), sessions.app.astype(np.int64)),
-        }),
-        "web_events": arrow_table("web_events", {
-            "event_id": counters.take("web_events", len(events.session)),
-            "session_id": session_ids[events.session],
-            "customer_id": pop.customer_id[sessions.owner[events.session]],
-            "event_at": _timestamps(events.time),
-            "event_type": _labels(behaviour.EVENT_TYPES, events.event_type),
-        }),
-        "support_tickets": arrow_table("support_tickets", {
-            "ticket_id": counters.take("support_tickets", len(tickets.owner)),
-            "customer_id": pop.customer_id[tickets.owner],
-            "created_at": _timestamps(tickets.time),
-            "topic": _labels(behaviour.TICKET_TOPICS, tickets.topic),
-            "satisfaction": _nullable(tickets.satisfaction, pa.int32()),
-        }),
+        "orders": arrow_table(
+            "orders",
+            {
+                "order_id": order_ids,
+                "customer_id": pop.customer_id[orders.owner],
+                "ordered_at": _timestamps(orders.time),
+                "amount": orders.amount,
+                "category": _labels(population.CATEGORIES, orders.category),
+                "discount": orders.discount,
+            },
+        ),
+        "web_sessions": arrow_table(
+            "web_sessions",
+            {
+                "session_id": session_ids,
+                "customer_id": pop.customer_id[sessions.owner],
+                "started_at": _timestamps(sessions.time),
+                "device": _labels(("web", "app"), sessions.app.astype(np.int64)),
+            },
+        ),
+        "web_events": arrow_table(
+            "web_events",
+            {
+                "event_id": counters.take("web_events", len(events.session)),
+                "session_id": session_ids[events.session],
+                "customer_id": pop.customer_id[sessions.owner[events.session]],
+                "event_at": _timestamps(events.time),
+                "event_type": _labels(behaviour.EVENT_TYPES, events.event_type),
+            },
+        ),
+        "support_tickets": arrow_table(
+            "support_tickets",
+            {
+                "ticket_id": counters.take("support_tickets", len(tickets.owner)),
+                "customer_id": pop.customer_id[tickets.owner],
+                "created_at": _timestamps(tickets.time),
+                "topic": _labels(behaviour.TICKET_TOPICS, tickets.topic),
+                "satisfaction": _nullable(tickets.satisfaction, pa.int32()),
+            },
+        ),
         "campaign_assignments": _assignments_table(pop, plan, orders),
         "truth_churn": arrow_table("truth_churn", churn),
         "truth_propensity": arrow_table("truth_propensity", propensity),
@@ -147,18 +161,21 @@ def _chunk(
 
 
 def _customers_table(rng: np.random.Generator, pop: population.Population) -> pa.Table:
-    return arrow_table("customers", {
-        "customer_id": pop.customer_id,
-        "signup_date": calendar.days_to_dates(pop.signup_day),
-        "acquisition_channel": _labels(population.ACQUISITION_CHANNELS, pop.channel),
-        "region": _labels(population.REGIONS, pop.region),
-        "age_band": _labels(population.AGE_BANDS, pop.age),
-        "email": identity.emails(rng, pop.customer_id),
-        "phone": identity.phones(rng, len(pop)),
-        "email_consent": pop.email_consent,
-        "sms_consent": pop.sms_consent,
-        "ads_consent": pop.ads_consent,
-    })
+    return arrow_table(
+        "customers",
+        {
+            "customer_id": pop.customer_id,
+            "signup_date": calendar.days_to_dates(pop.signup_day),
+            "acquisition_channel": _labels(population.ACQUISITION_CHANNELS, pop.channel),
+            "region": _labels(population.REGIONS, pop.region),
+            "age_band": _labels(population.AGE_BANDS, pop.age),
+            "email": identity.emails(rng, pop.customer_id),
+            "phone": identity.phones(rng, len(pop)),
+            "email_consent": pop.email_consent,
+            "sms_consent": pop.sms_consent,
+            "ads_consent": pop.ads_consent,
+        },
+    )
 
 
 def _assignments_table(
@@ -176,46 +193,59 @@ def _assignments_table(
         first_time[buyers] = when[first_row]
         m = a.member
         converted = ~np.isnan(first_time[m])
-        parts.append(arrow_table("campaign_assignments", {
-            "campaign_id": np.full(len(m), c.campaign_id, dtype=np.int32),
-            "customer_id": pop.customer_id[m],
-            "assigned_at": np.full(len(m), np.datetime64(c.start.isoformat(), "s")),
-            "treatment_group": _labels(("control", "treatment"), a.treated.astype(np.int64)),
-            "contacted": a.contacted,
-            "contact_cost": np.where(a.contacted, c.cost_per_contact, 0.0),
-            "converted": converted,
-            "converted_at": _timestamps(first_time[m]),
-            "revenue": np.round(revenue[m], 2),
-        }))
+        parts.append(
+            arrow_table(
+                "campaign_assignments",
+                {
+                    "campaign_id": np.full(len(m), c.campaign_id, dtype=np.int32),
+                    "customer_id": pop.customer_id[m],
+                    "assigned_at": np.full(len(m), np.datetime64(c.start.isoformat(), "s")),
+                    "treatment_group": _labels(
+                        ("control", "treatment"), a.treated.astype(np.int64)
+                    ),
+                    "contacted": a.contacted,
+                    "contact_cost": np.where(a.contacted, c.cost_per_contact, 0.0),
+                    "converted": converted,
+                    "converted_at": _timestamps(first_time[m]),
+                    "revenue": np.round(revenue[m], 2),
+                },
+            )
+        )
     return pa.concat_tables(parts)
 
 
 def _campaigns_table() -> pa.Table:
     rows = campaigns.CAMPAIGNS
-    return arrow_table("campaigns", {
-        "campaign_id": [c.campaign_id for c in rows],
-        "campaign_name": [c.name for c in rows],
-        "channel": [c.channel for c in rows],
-        "offer": [c.offer for c in rows],
-        "start_date": [c.start for c in rows],
-        "end_date": [c.end for c in rows],
-        "cost_per_contact": [c.cost_per_contact for c in rows],
-    })
+    return arrow_table(
+        "campaigns",
+        {
+            "campaign_id": [c.campaign_id for c in rows],
+            "campaign_name": [c.name for c in rows],
+            "channel": [c.channel for c in rows],
+            "offer": [c.offer for c in rows],
+            "start_date": [c.start for c in rows],
+            "end_date": [c.end for c in rows],
+            "cost_per_contact": [c.cost_per_contact for c in rows],
+        },
+    )
 
 
 def _leads_table(cols: dict[str, np.ndarray]) -> pa.Table:
-    return arrow_table("leads", {
-        "lead_id": np.arange(1, len(cols["created"]) + 1, dtype=np.int64),
-        "created_at": _timestamps(cols["created"]),
-        "source": _labels(leads.SOURCES, cols["source"]),
-        "company_size": _labels(leads.COMPANY_SIZES, cols["company_size"]),
-        "industry": _labels(leads.INDUSTRIES, cols["industry"]),
-        "job_level": _labels(leads.JOB_LEVELS, cols["job_level"]),
-        "pages_viewed": cols["pages_viewed"],
-        "requested_demo": cols["requested_demo"],
-        "converted": cols["converted"],
-        "converted_at": _timestamps(cols["converted_time"]),
-    })
+    return arrow_table(
+        "leads",
+        {
+            "lead_id": np.arange(1, len(cols["created"]) + 1, dtype=np.int64),
+            "created_at": _timestamps(cols["created"]),
+            "source": _labels(leads.SOURCES, cols["source"]),
+            "company_size": _labels(leads.COMPANY_SIZES, cols["company_size"]),
+            "industry": _labels(leads.INDUSTRIES, cols["industry"]),
+            "job_level": _labels(leads.JOB_LEVELS, cols["job_level"]),
+            "pages_viewed": cols["pages_viewed"],
+            "requested_demo": cols["requested_demo"],
+            "converted": cols["converted"],
+            "converted_at": _timestamps(cols["converted_time"]),
+        },
+    )
 
 
 def _labels(words: tuple[str, ...], index: np.ndarray) -> pa.Array:

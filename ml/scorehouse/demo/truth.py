@@ -58,10 +58,16 @@ def churn_and_propensity(
     customer_id = np.concatenate(ids)
     cutoff_date = np.concatenate(dates)
     return (
-        {"customer_id": customer_id, "cutoff_date": cutoff_date,
-         "churn_probability": np.concatenate(churn)},
-        {"customer_id": customer_id, "cutoff_date": cutoff_date,
-         "purchase_probability": np.concatenate(buy)},
+        {
+            "customer_id": customer_id,
+            "cutoff_date": cutoff_date,
+            "churn_probability": np.concatenate(churn),
+        },
+        {
+            "customer_id": customer_id,
+            "cutoff_date": cutoff_date,
+            "purchase_probability": np.concatenate(buy),
+        },
     )
 
 
@@ -85,4 +91,3 @@ def uplift(
         "customer_id": np.concatenate(ids),
         "true_uplift": np.concatenate(effects),
     }
-

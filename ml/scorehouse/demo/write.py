@@ -54,7 +54,9 @@ class _Writer:
     def schema_exists(self) -> bool:
         cursor = self.con.raw_sql(
             "SELECT count(*) FROM information_schema.schemata WHERE schema_name = "
-            + "'" + self.schema.replace("'", "''") + "'"
+            + "'"
+            + self.schema.replace("'", "''")
+            + "'"
         )
         return bool(cursor.fetchall()[0][0])
 
@@ -165,6 +167,7 @@ def write_batches(
     created_schema = not writer.schema_exists()
     writer.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
     published = False
+    begun = time.perf_counter()
     try:
         writer.drop_loading_tables()  # left by a process that was killed outright
         iterator = iter(batches)
@@ -183,7 +186,10 @@ def write_batches(
                 report.rows[name] += table.num_rows
             report.seconds_loading += time.perf_counter() - started
             customers = report.rows.get("customers", 0)
-            say(f"  {customers:,} customers generated and loaded ({report.total_rows:,} rows)")
+            say(
+                f"  {customers:,} customers generated and loaded ({report.total_rows:,} rows, "
+                f"{time.perf_counter() - begun:.0f} s)"
+            )
         say(f"publishing {len(report.rows)} tables into schema {schema}")
         started = time.perf_counter()
         writer.publish(list(report.rows))
