@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+import yaml
 from statsmodels.stats.proportion import binom_test
 
 from scorehouse.demo import behaviour, calendar, campaigns, population
@@ -18,6 +20,7 @@ from scorehouse.demo.simulate import MIN_CUSTOMERS, cutoff_dates, generate
 from scorehouse.errors import ScorehouseError
 
 N = 3000
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _tables(customers: int, seed: int, chunk_size: int = 50_000) -> dict[str, pa.Table]:
@@ -35,6 +38,13 @@ def data() -> dict[str, pa.Table]:
 
 def _np(table: pa.Table, column: str) -> np.ndarray:
     return table.column(column).to_numpy(zero_copy_only=False)
+
+
+def test_schemas_follow_the_sources_contract():
+    sources = yaml.safe_load((REPO / "models" / "staging" / "_sources.yml").read_text())
+    (raw,) = sources["sources"]
+    contract = {t["name"]: [c["name"] for c in t["columns"]] for t in raw["tables"]}
+    assert contract == {name: schema.names for name, schema in RAW_SCHEMAS.items()}
 
 
 def test_every_raw_table_has_its_contract_schema(data):

@@ -263,17 +263,8 @@ def test_cli_names_a_duckdb_file_locked_by_another_process(project_dir):
 def pg_project(postgres_server, tmp_path, request) -> Path:
     """A project whose target is a fresh database on the test suite's PostgreSQL server."""
     db = postgres_server.create_database("demo_" + request.node.name[-40:].lower())
-    outputs = {
-        "pg": {
-            "type": "postgres",
-            "host": db.host,
-            "port": db.port,
-            "user": db.user,
-            "password": db.password,
-            "dbname": db.dbname,
-            "schema": "analytics",
-        }
-    }
+    settings = {key: getattr(db, key) for key in ("host", "port", "user", "password", "dbname")}
+    outputs = {"pg": {"type": "postgres", "schema": "analytics", **settings}}
     return _write_project(tmp_path / "pg", outputs)
 
 

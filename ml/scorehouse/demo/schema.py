@@ -10,119 +10,48 @@ from collections.abc import Mapping
 
 import pyarrow as pa
 
-_TS = pa.timestamp("us")
-
-RAW_SCHEMAS: dict[str, pa.Schema] = {
-    "customers": pa.schema(
-        [
-            ("customer_id", pa.int64()),
-            ("signup_date", pa.date32()),
-            ("acquisition_channel", pa.string()),
-            ("region", pa.string()),
-            ("age_band", pa.string()),
-            ("email", pa.string()),
-            ("phone", pa.string()),
-            ("email_consent", pa.bool_()),
-            ("sms_consent", pa.bool_()),
-            ("ads_consent", pa.bool_()),
-        ]
-    ),
-    "orders": pa.schema(
-        [
-            ("order_id", pa.int64()),
-            ("customer_id", pa.int64()),
-            ("ordered_at", _TS),
-            ("amount", pa.float64()),
-            ("category", pa.string()),
-            ("discount", pa.float64()),
-        ]
-    ),
-    "web_sessions": pa.schema(
-        [
-            ("session_id", pa.int64()),
-            ("customer_id", pa.int64()),
-            ("started_at", _TS),
-            ("device", pa.string()),
-        ]
-    ),
-    "web_events": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("session_id", pa.int64()),
-            ("customer_id", pa.int64()),
-            ("event_at", _TS),
-            ("event_type", pa.string()),
-        ]
-    ),
-    "support_tickets": pa.schema(
-        [
-            ("ticket_id", pa.int64()),
-            ("customer_id", pa.int64()),
-            ("created_at", _TS),
-            ("topic", pa.string()),
-            ("satisfaction", pa.int32()),
-        ]
-    ),
-    "leads": pa.schema(
-        [
-            ("lead_id", pa.int64()),
-            ("created_at", _TS),
-            ("source", pa.string()),
-            ("company_size", pa.string()),
-            ("industry", pa.string()),
-            ("job_level", pa.string()),
-            ("pages_viewed", pa.int32()),
-            ("requested_demo", pa.bool_()),
-            ("converted", pa.bool_()),
-            ("converted_at", _TS),
-        ]
-    ),
-    "campaigns": pa.schema(
-        [
-            ("campaign_id", pa.int32()),
-            ("campaign_name", pa.string()),
-            ("channel", pa.string()),
-            ("offer", pa.string()),
-            ("start_date", pa.date32()),
-            ("end_date", pa.date32()),
-            ("cost_per_contact", pa.float64()),
-        ]
-    ),
-    "campaign_assignments": pa.schema(
-        [
-            ("campaign_id", pa.int32()),
-            ("customer_id", pa.int64()),
-            ("assigned_at", _TS),
-            ("treatment_group", pa.string()),
-            ("contacted", pa.bool_()),
-            ("contact_cost", pa.float64()),
-            ("converted", pa.bool_()),
-            ("converted_at", _TS),
-            ("revenue", pa.float64()),
-        ]
-    ),
-    "truth_churn": pa.schema(
-        [
-            ("customer_id", pa.int64()),
-            ("cutoff_date", pa.date32()),
-            ("churn_probability", pa.float64()),
-        ]
-    ),
-    "truth_propensity": pa.schema(
-        [
-            ("customer_id", pa.int64()),
-            ("cutoff_date", pa.date32()),
-            ("purchase_probability", pa.float64()),
-        ]
-    ),
-    "truth_uplift": pa.schema(
-        [
-            ("campaign_id", pa.int32()),
-            ("customer_id", pa.int64()),
-            ("true_uplift", pa.float64()),
-        ]
-    ),
+_TYPES = {
+    "bigint": pa.int64(),
+    "integer": pa.int32(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+    "varchar": pa.string(),
 }
+
+# Each raw table as "column type, ...", in the order of _sources.yml.
+_COLUMNS = {
+    "customers": "customer_id bigint, signup_date date, acquisition_channel varchar, "
+    "region varchar, age_band varchar, email varchar, phone varchar, email_consent boolean, "
+    "sms_consent boolean, ads_consent boolean",
+    "orders": "order_id bigint, customer_id bigint, ordered_at timestamp, amount double, "
+    "category varchar, discount double",
+    "web_sessions": "session_id bigint, customer_id bigint, started_at timestamp, device varchar",
+    "web_events": "event_id bigint, session_id bigint, customer_id bigint, "
+    "event_at timestamp, event_type varchar",
+    "support_tickets": "ticket_id bigint, customer_id bigint, created_at timestamp, "
+    "topic varchar, satisfaction integer",
+    "leads": "lead_id bigint, created_at timestamp, source varchar, company_size varchar, "
+    "industry varchar, job_level varchar, pages_viewed integer, requested_demo boolean, "
+    "converted boolean, converted_at timestamp",
+    "campaigns": "campaign_id integer, campaign_name varchar, channel varchar, offer varchar, "
+    "start_date date, end_date date, cost_per_contact double",
+    "campaign_assignments": "campaign_id integer, customer_id bigint, assigned_at timestamp, "
+    "treatment_group varchar, contacted boolean, contact_cost double, converted boolean, "
+    "converted_at timestamp, revenue double",
+    "truth_churn": "customer_id bigint, cutoff_date date, churn_probability double",
+    "truth_propensity": "customer_id bigint, cutoff_date date, purchase_probability double",
+    "truth_uplift": "campaign_id integer, customer_id bigint, true_uplift double",
+}
+
+
+def _schema(columns: str) -> pa.Schema:
+    pairs = (column.split() for column in columns.split(","))
+    return pa.schema([(name, _TYPES[type_]) for name, type_ in pairs])
+
+
+RAW_SCHEMAS: dict[str, pa.Schema] = {name: _schema(cols) for name, cols in _COLUMNS.items()}
 
 TABLE_NAMES: tuple[str, ...] = tuple(RAW_SCHEMAS)
 
