@@ -197,7 +197,14 @@ def write_batches(
         report.seconds_publishing = time.perf_counter() - started
     finally:
         if not published:
-            writer.drop_loading_tables()
-            if created_schema:
-                writer.execute(f"DROP SCHEMA IF EXISTS {quote(schema)}")
+            _clean_up(writer, created_schema)
     return report
+
+
+def _clean_up(writer: _Writer, drop_schema: bool) -> None:
+    """Best effort: an error here must not hide the one that stopped the load. Loading
+    tables that survive (say, the connection is gone) are dropped by the next run."""
+    with contextlib.suppress(Exception):
+        writer.drop_loading_tables()
+        if drop_schema:
+            writer.execute(f"DROP SCHEMA IF EXISTS {quote(writer.schema)}")
