@@ -36,7 +36,10 @@ def demo_data_command(
 ) -> None:
     """Generate a synthetic B2C retailer, deterministic for a seed, and write its raw tables
     (customers, orders, web sessions and events, support tickets, leads, campaigns with
-    randomised assignments, and the truth_* tables) into the current dbt target."""
+    randomised assignments, and the truth_* tables) into the current dbt target.
+
+    The previous tables are replaced in one transaction: a failure or Ctrl-C leaves them
+    as they were. With --to-seeds, the sample in seeds/ is rewritten instead."""
     from scorehouse.demo import load, sample
     from scorehouse.demo.simulate import check_customers
 
