@@ -53,13 +53,16 @@ def build_features(run: DemoRun) -> None:
 
 
 def show_tables(run: DemoRun) -> None:
-    """Print the tables the build wrote, with their row counts, and where they live."""
+    """Print the tables the build wrote (not the intermediate ``int_`` ones), with their row
+    counts, and where they live."""
     from scorehouse.demo.load import where
     from scorehouse.warehouse import connect
 
     if run.build is None:
         return
-    relations = sorted(node.relation for node in run.build.relations())
+    relations = sorted(
+        node.relation for node in run.build.relations() if not node.name.startswith("int_")
+    )
     con = connect(run.context.target)
     try:
         counts = {name: _count_rows(con, name) for name in relations}
