@@ -35,36 +35,14 @@ customers as (
     select * from {{ ref('stg_raw__customers') }}
 
 ),
+{%- for relation in zero_when_missing %}
 
-order_features as (
+{{ relation }} as (
 
-    select * from {{ ref('int_customer_order_features') }}
-
-),
-
-session_features as (
-
-    select * from {{ ref('int_customer_session_features') }}
+    select * from {{ ref('int_customer_' ~ relation) }}
 
 ),
-
-event_features as (
-
-    select * from {{ ref('int_customer_event_features') }}
-
-),
-
-support_features as (
-
-    select * from {{ ref('int_customer_support_features') }}
-
-),
-
-campaign_features as (
-
-    select * from {{ ref('int_customer_campaign_features') }}
-
-),
+{%- endfor %}
 
 joined as (
 

@@ -4,32 +4,9 @@
 -- campaign before the cutoff have a row.
 with
 
-assignments as (
-
-    select customer_id, assigned_at, was_contacted, is_converted, converted_at
-    from {{ ref('stg_raw__campaign_assignments') }}
-
-),
-
-cutoffs as (
-
-    select cutoff_date from {{ ref('customer_cutoffs') }}
-
-),
-
 assignments_before_cutoff as (
 
-    select
-        cutoffs.cutoff_date,
-        assignments.customer_id,
-        assignments.assigned_at,
-        assignments.was_contacted,
-        assignments.is_converted,
-        assignments.converted_at
-
-    from assignments
-    inner join cutoffs
-        on {{ scorehouse.is_before_cutoff('assignments.assigned_at', 'cutoffs.cutoff_date') }}
+    {{ scorehouse.rows_before_cutoff(ref('stg_raw__campaign_assignments'), 'assigned_at', ref('customer_cutoffs')) }}
 
 ),
 

@@ -6,29 +6,9 @@
 
 with
 
-events as (
-
-    select customer_id, event_at, event_type from {{ ref('stg_raw__web_events') }}
-
-),
-
-cutoffs as (
-
-    select cutoff_date from {{ ref('customer_cutoffs') }}
-
-),
-
 events_before_cutoff as (
 
-    select
-        cutoffs.cutoff_date,
-        events.customer_id,
-        events.event_at,
-        events.event_type
-
-    from events
-    inner join cutoffs
-        on {{ scorehouse.is_before_cutoff('events.event_at', 'cutoffs.cutoff_date', windows | max) }}
+    {{ scorehouse.rows_before_cutoff(ref('stg_raw__web_events'), 'event_at', ref('customer_cutoffs'), days=windows | max) }}
 
 ),
 

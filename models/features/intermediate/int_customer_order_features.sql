@@ -6,30 +6,9 @@
 
 with
 
-orders as (
-
-    select customer_id, ordered_at, net_amount, category from {{ ref('stg_raw__orders') }}
-
-),
-
-cutoffs as (
-
-    select cutoff_date from {{ ref('customer_cutoffs') }}
-
-),
-
 orders_before_cutoff as (
 
-    select
-        cutoffs.cutoff_date,
-        orders.customer_id,
-        orders.ordered_at,
-        orders.net_amount,
-        orders.category
-
-    from orders
-    inner join cutoffs
-        on {{ scorehouse.is_before_cutoff('orders.ordered_at', 'cutoffs.cutoff_date') }}
+    {{ scorehouse.rows_before_cutoff(ref('stg_raw__orders'), 'ordered_at', ref('customer_cutoffs')) }}
 
 ),
 

@@ -4,28 +4,9 @@
 
 with
 
-sessions as (
-
-    select customer_id, started_at from {{ ref('stg_raw__web_sessions') }}
-
-),
-
-cutoffs as (
-
-    select cutoff_date from {{ ref('customer_cutoffs') }}
-
-),
-
 sessions_before_cutoff as (
 
-    select
-        cutoffs.cutoff_date,
-        sessions.customer_id,
-        sessions.started_at
-
-    from sessions
-    inner join cutoffs
-        on {{ scorehouse.is_before_cutoff('sessions.started_at', 'cutoffs.cutoff_date', windows | max) }}
+    {{ scorehouse.rows_before_cutoff(ref('stg_raw__web_sessions'), 'started_at', ref('customer_cutoffs'), days=windows | max) }}
 
 ),
 

@@ -2,29 +2,9 @@
 -- the cutoff have a row.
 with
 
-tickets as (
-
-    select customer_id, created_at, satisfaction_score from {{ ref('stg_raw__support_tickets') }}
-
-),
-
-cutoffs as (
-
-    select cutoff_date from {{ ref('customer_cutoffs') }}
-
-),
-
 tickets_before_cutoff as (
 
-    select
-        cutoffs.cutoff_date,
-        tickets.customer_id,
-        tickets.created_at,
-        tickets.satisfaction_score
-
-    from tickets
-    inner join cutoffs
-        on {{ scorehouse.is_before_cutoff('tickets.created_at', 'cutoffs.cutoff_date') }}
+    {{ scorehouse.rows_before_cutoff(ref('stg_raw__support_tickets'), 'created_at', ref('customer_cutoffs')) }}
 
 ),
 
