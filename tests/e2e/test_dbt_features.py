@@ -146,7 +146,9 @@ def test_rows_are_customers_signed_up_before_each_cutoff(features, raw):
     cutoffs = sorted(pd.to_datetime(features["cutoff_date"]).unique())
     assert len(cutoffs) == 9  # 2025-01-01 .. 2025-09-01, monthly
     for cutoff in cutoffs:
-        expected = set(customers.loc[pd.to_datetime(customers["signup_date"]) < cutoff, "customer_id"])
+        expected = set(
+            customers.loc[pd.to_datetime(customers["signup_date"]) < cutoff, "customer_id"]
+        )
         assert set(at_cutoff(features, cutoff).index) == expected
     # The generator's truth tables describe the very same population.
     truth = raw("truth_churn")
@@ -204,7 +206,9 @@ def test_rolling_window_counts_match_pandas(features, raw, table, time_column, w
     cutoff = pd.Timestamp("2025-04-01")
     days = int(feature.rsplit("_", 1)[1].rstrip("d"))
     rows = raw(table)
-    in_window = (rows[time_column] < cutoff) & (rows[time_column] >= cutoff - pd.Timedelta(days=days))
+    in_window = (rows[time_column] < cutoff) & (
+        rows[time_column] >= cutoff - pd.Timedelta(days=days)
+    )
     if where is not None:
         in_window &= rows[where[0]] == where[1]
     expected_rows = at_cutoff(features, cutoff)

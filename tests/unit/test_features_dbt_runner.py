@@ -86,9 +86,12 @@ def test_run_dbt_raises_naming_the_failed_model(tiny_project: Path):
 def test_run_dbt_reports_a_locked_duckdb_file_before_running(tiny_project: Path):
     target = resolve_target(find_project(tiny_project))
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb, time; con = duckdb.connect({str(tiny_project / 'tiny.duckdb')!r}); "
-         "print('held', flush=True); time.sleep(60)"],
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; con = duckdb.connect({str(tiny_project / 'tiny.duckdb')!r}); "
+            "print('held', flush=True); time.sleep(60)",
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
