@@ -8,6 +8,11 @@
 {% macro default__monthly_cutoffs(start_date=none, end_date=none) -%}
     {%- set start_date = start_date or var('scorehouse_cutoff_start') -%}
     {%- set end_date = end_date or var('scorehouse_cutoff_end') -%}
+    {%- if (end_date | string) < (start_date | string) -%}
+        {{ exceptions.raise_compiler_error(
+            "the last cutoff " ~ end_date ~ " comes before the first one " ~ start_date
+            ~ ": check the vars scorehouse_cutoff_start and scorehouse_cutoff_end") }}
+    {%- endif -%}
     {%- set first = "cast('" ~ start_date ~ "' as date)" -%}
     {#- date_spine leaves out its end: stop one month after the last cutoff. -#}
     {%- set stop = dbt.dateadd('month', 1, "cast('" ~ end_date ~ "' as date)") -%}

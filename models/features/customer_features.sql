@@ -1,9 +1,10 @@
 -- One row per customer per cutoff (customers who signed up before it): the features every
 -- customer model trains and scores on, plus the RFM rule baseline. Every feature uses only
--- data strictly before cutoff_date. Numeric features are DOUBLE; counts, sums and shares are 0, not NULL,
--- when there was nothing to count.
+-- data strictly before cutoff_date. Numeric features are DOUBLE; counts, sums and shares
+-- are 0, not NULL, when there was nothing to count.
 {%- set windows = scorehouse._feature_windows() %}
 {%- set categories = scorehouse._order_categories() %}
+{#- The columns of each per-source input, filled with 0 for customers absent from it. #}
 {%- set zero_when_missing = {
     'order_features': ['frequency', 'monetary'],
     'session_features': [],

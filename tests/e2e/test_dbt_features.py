@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from click.testing import CliRunner
 from sklearn.metrics import roc_auc_score
 
+from scorehouse.cli.main import cli
 from scorehouse.dbt import DbtRun, run_dbt
 from scorehouse.demo import load_demo
 from scorehouse.project import Project, Target, find_project, resolve_target
@@ -342,6 +344,32 @@ def test_features_ignore_everything_from_the_cutoff_on(duckdb_build, warehouse, 
         rtol=1e-9,
         check_index_type=False,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# The demo command
+
+
+def test_demo_command_generates_builds_and_shows_tables(tmp_path):
+    duckdb_file = tmp_path / "demo.duckdb"
+    copy_project(
+        tmp_path, {"duckdb": {"type": "duckdb", "path": str(duckdb_file), "schema": "main"}}
+    )
+    args = ["--project-dir", str(tmp_path), "--profiles-dir", str(tmp_path)]
+    result = CliRunner().invoke(cli, [*args, "demo", "--customers", "300", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    shown = {line.split()[0]: line.split()[1] for line in lines if line.startswith("  main.")}
+    assert set(shown) == {
+        "main.customer_cutoffs",
+        "main.customer_features",
+        "main.customer_labels",
+        "main.customer_training",
+        "main.lead_features",
+    }
+    assert shown["main.customer_cutoffs"] == "9"
+    assert any(str(duckdb_file) in line for line in lines)
+    assert "demo finished" in lines[-1]
 
 
 # ---------------------------------------------------------------------------------------
