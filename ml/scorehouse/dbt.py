@@ -7,6 +7,7 @@ raises :class:`ScorehouseError` naming the nodes that failed, and why.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -97,7 +98,13 @@ def run_dbt(
     if quiet:
         cli_args.insert(0, "--quiet")
     started = time.perf_counter()
-    outcome = dbtRunner().invoke(cli_args)
+    # dbt-duckdb opens a relative `path` from the working directory, while scorehouse reads
+    # it relative to the project: run dbt from the project so both mean the same file.
+    try:
+        with contextlib.chdir(target.project_dir):
+            outcome = dbtRunner().invoke(cli_args)
+    finally:
+        _release_duckdb()
     seconds = time.perf_counter() - started
     nodes = _node_results(outcome.result)
     if not outcome.success:
@@ -127,6 +134,25 @@ def _check_duckdb_unlocked(target: Target) -> None:
         raise
     except duckdb.Error:
         pass  # e.g. already open in this process with other settings: dbt will share it
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after a command.
+
+    dbt-duckdb caches one connection per process and may hold it (and the file's lock)
+    after the command returns. Closed here, the file is free for other processes at once,
+    and the next command opens the file its own project names rather than reusing one whose
+    relative path meant another folder.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # dbt-duckdb not installed: nothing to release
+        return
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+        if env is not None:
+            env.close()
 
 
 def _node_results(result: Any) -> tuple[NodeResult, ...]:

@@ -32,7 +32,8 @@ def node(name: str, status: str, message: str | None = None) -> NodeResult:
 
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> Path:
-    """A dbt project of one model reading a table that does not exist."""
+    """A dbt project whose DuckDB file is given relative to the project; of its two
+    models, one reads a table that does not exist."""
     (tmp_path / "models").mkdir()
     (tmp_path / "dbt_project.yml").write_text(
         "name: tiny\nversion: '1.0.0'\nconfig-version: 2\nprofile: tiny\n"
@@ -41,13 +42,13 @@ def tiny_project(tmp_path: Path) -> Path:
     (tmp_path / "models" / "fine.sql").write_text("select 1 as id\n")
     (tmp_path / "profiles.yml").write_text(
         textwrap.dedent(
-            f"""\
+            """\
             tiny:
               target: dev
               outputs:
                 dev:
                   type: duckdb
-                  path: {tmp_path / "tiny.duckdb"}
+                  path: tiny.duckdb
                   threads: 1
             """
         )
@@ -81,6 +82,24 @@ def test_run_dbt_raises_naming_the_failed_model(tiny_project: Path):
     message = str(raised.value)
     assert "failed on 1 of 2 nodes" in message
     assert "reads_nothing" in message and "missing_table" in message
+
+
+def test_run_dbt_finds_a_relative_duckdb_path_from_any_folder_and_frees_it(
+    tiny_project, tmp_path_factory, monkeypatch
+):
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    target = resolve_target(find_project(tiny_project))
+    run = run_dbt(target, "run", "--select", "fine", quiet=True)
+    assert [node.name for node in run.nodes] == ["fine"]
+    assert (tiny_project / "tiny.duckdb").is_file()
+    # dbt's connection is closed once the command returns: another process may open the file.
+    opened = subprocess.run(
+        [sys.executable, "-c", "import duckdb; duckdb.connect('tiny.duckdb').close()"],
+        cwd=tiny_project,
+        capture_output=True,
+        text=True,
+    )
+    assert opened.returncode == 0, opened.stderr
 
 
 def test_run_dbt_reports_a_locked_duckdb_file_before_running(tiny_project: Path):
