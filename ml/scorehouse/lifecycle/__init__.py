@@ -1,0 +1,1 @@
+"""A model's life: its declared spec, training, evaluation, registry and passport."""

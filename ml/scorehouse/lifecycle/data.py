@@ -1,0 +1,80 @@
+"""Read a model's rows from the warehouse through Ibis, the same way on every backend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scorehouse.lifecycle.spec import Spec, SpecError
+
+BASELINE_COLUMN = "__baseline_score"
+
+
+def relation_columns(con: Any, relation: str, schema: str) -> list[str]:
+    try:
+        return list(con.table(relation, database=schema).columns)
+    except Exception as error:
+        raise SpecError(
+            f"relation {schema}.{relation} is not in the warehouse ({type(error).__name__}); "
+            "run `dbt build` first"
+        ) from error
+
+
+def check_columns(spec: Spec, columns: list[str], relation: str) -> None:
+    d = spec.data
+    needed = [d.entity_key, d.cutoff, *d.features]
+    if relation == d.relation:
+        needed.append(d.label)
+    missing = [c for c in needed if c not in columns]
+    if missing:
+        raise SpecError(
+            f"{spec.path}: model {spec.name!r}: column(s) {', '.join(missing)} are not in "
+            f"relation {relation!r}"
+        )
+
+
+def read_training_rows(con: Any, spec: Spec, schema: str) -> pd.DataFrame:
+    """Rows with a known label, with the rule baseline's score computed in the warehouse."""
+    d = spec.data
+    check_columns(spec, relation_columns(con, d.relation, schema), d.relation)
+    relation_sql = f'"{schema}"."{d.relation}"'
+    try:
+        expr = con.sql(f"SELECT *, ({spec.baseline_sql}) AS {BASELINE_COLUMN} FROM {relation_sql}")
+    except Exception as error:
+        raise SpecError(
+            f"{spec.path}: model {spec.name!r}: baseline sql {spec.baseline_sql!r} does not run on "
+            f"{d.relation}: {error}"
+        ) from error
+    columns = [d.entity_key, d.cutoff, d.label, *d.features, BASELINE_COLUMN]
+    expr = expr.select(*columns).filter(expr[d.label].notnull())
+    frame = expr.to_pandas()
+    return normalise(frame, spec)
+
+
+def normalise(frame: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+    """Numeric features as float64 (NULL → NaN); categories as object with NaN for NULL,
+    which scikit-learn's imputers and encoders treat as missing (None they do not)."""
+    out = frame.copy()
+    for c in spec.data.numeric:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(np.float64)
+    for c in spec.data.categorical:
+        values = out[c].astype(object)
+        out[c] = values.where(values.notna(), np.nan)
+    out[spec.data.cutoff] = pd.to_datetime(out[spec.data.cutoff])
+    return out
+
+
+def time_split(frame: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Hold out the newest ``holdout_cutoffs`` cutoffs; train on everything before them."""
+    cutoffs = np.sort(frame[spec.data.cutoff].unique())
+    if len(cutoffs) <= spec.holdout_cutoffs:
+        raise SpecError(
+            f"model {spec.name!r}: {len(cutoffs)} cutoff(s) with known labels in "
+            f"{spec.data.relation}, but validation holds out {spec.holdout_cutoffs}: "
+            "add cutoffs or hold out fewer"
+        )
+    first_holdout = cutoffs[-spec.holdout_cutoffs]
+    is_holdout = frame[spec.data.cutoff] >= first_holdout
+    return frame[~is_holdout].reset_index(drop=True), frame[is_holdout].reset_index(drop=True)

@@ -1,0 +1,93 @@
+"""Quality metrics of a score on holdout rows, for the model and the rule baseline alike."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn import metrics
+
+TOP_SHARES = (0.1, 0.2, 0.3)
+CALIBRATION_BINS = 10
+# A higher value is better for these; for the others (losses, errors) lower is better.
+HIGHER_IS_BETTER = {"roc_auc", "pr_auc", "r2", "lift", "capture"}
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    value: float
+    at: float | None = None  # the top share (lift, capture) or the bin (calibration)
+
+
+def top_rows(score: np.ndarray, share: float) -> np.ndarray:
+    """Indices of the highest ``share`` of rows by score (ties broken by row order)."""
+    n = max(1, int(round(share * len(score))))
+    return np.argsort(-score, kind="stable")[:n]
+
+
+def binary_metrics(y: np.ndarray, score: np.ndarray) -> list[Metric]:
+    y = np.asarray(y, dtype=np.float64)
+    score = np.asarray(score, dtype=np.float64)
+    out = [
+        Metric("roc_auc", float(metrics.roc_auc_score(y, score))),
+        Metric("pr_auc", float(metrics.average_precision_score(y, score))),
+    ]
+    if np.all((score >= 0) & (score <= 1)):
+        out.append(Metric("log_loss", float(metrics.log_loss(y, np.clip(score, 1e-15, 1 - 1e-15), labels=[0, 1]))))
+        out.append(Metric("brier", float(metrics.brier_score_loss(y, score))))
+    base_rate = y.mean()
+    positives = y.sum()
+    for share in TOP_SHARES:
+        top = top_rows(score, share)
+        hits = y[top].sum()
+        out.append(Metric("lift", float(hits / len(top) / base_rate) if base_rate else math.nan, share))
+        out.append(Metric("capture", float(hits / positives) if positives else math.nan, share))
+    out += calibration(y, score)
+    return out
+
+
+def calibration(y: np.ndarray, score: np.ndarray) -> list[Metric]:
+    """Mean predicted score and observed rate per score decile (1 = lowest scores)."""
+    order = np.argsort(score, kind="stable")
+    out = []
+    for b, rows in enumerate(np.array_split(order, CALIBRATION_BINS), start=1):
+        if len(rows):
+            out.append(Metric("calibration_predicted", float(score[rows].mean()), b))
+            out.append(Metric("calibration_observed", float(y[rows].mean()), b))
+    return out
+
+
+def regression_metrics(y: np.ndarray, prediction: np.ndarray) -> list[Metric]:
+    y = np.asarray(y, dtype=np.float64)
+    prediction = np.asarray(prediction, dtype=np.float64)
+    out = [
+        Metric("rmse", float(math.sqrt(metrics.mean_squared_error(y, prediction)))),
+        Metric("mae", float(metrics.mean_absolute_error(y, prediction))),
+        Metric("r2", float(metrics.r2_score(y, prediction))),
+    ]
+    total = y.sum()
+    for share in TOP_SHARES:
+        top = top_rows(prediction, share)
+        out.append(Metric("capture", float(y[top].sum() / total) if total else math.nan, share))
+    return out
+
+
+def evaluate(task: str, y: np.ndarray, score: np.ndarray) -> list[Metric]:
+    return binary_metrics(y, score) if task == "binary" else regression_metrics(y, score)
+
+
+def headline(metric_list: list[Metric], name: str) -> float | None:
+    for m in metric_list:
+        if m.name == name and m.at is None:
+            return m.value
+    return None
+
+
+def beats(model_value: float | None, baseline_value: float | None, metric: str) -> bool | None:
+    if model_value is None or baseline_value is None:
+        return None
+    if metric in HIGHER_IS_BETTER:
+        return model_value > baseline_value
+    return model_value < baseline_value

@@ -1,0 +1,283 @@
+"""The model registry and passports: ``ml_`` tables in the warehouse.
+
+Registering a trained version is one transaction: the version number is taken inside it,
+and the artifacts are moved into their final folder just before it commits. A training
+run that fails or is killed before that commit leaves every table as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scorehouse.errors import ScorehouseError
+from scorehouse.lifecycle.evaluate import Metric
+from scorehouse.lifecycle.reference import Bin
+from scorehouse.lifecycle.spec import Spec
+from scorehouse.warehouse.session import Session, quote
+
+STATUSES = ("challenger", "champion", "retired", "disabled")
+SERVING = ("model", "rule", "off")
+
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "ml_model_versions": [
+        ("model_name", "TEXT"), ("version", "INTEGER"), ("status", "TEXT"), ("task", "TEXT"),
+        ("trained_at", "TIMESTAMP"), ("promoted_at", "TIMESTAMP"),
+        ("train_rows", "INTEGER"), ("holdout_rows", "INTEGER"),
+        ("train_cutoffs", "TEXT"), ("holdout_cutoffs", "TEXT"),
+        ("primary_metric", "TEXT"), ("model_value", "FLOAT8"), ("baseline_value", "FLOAT8"),
+        ("beats_baseline", "BOOLEAN"), ("classes", "TEXT"), ("features", "TEXT"),
+        ("spec_hash", "TEXT"), ("data_hash", "TEXT"), ("sql_hash", "TEXT"),
+        ("git_commit", "TEXT"), ("library_versions", "TEXT"), ("artifact_dir", "TEXT"),
+    ],
+    "ml_passports": [
+        ("model_name", "TEXT"), ("task", "TEXT"), ("description", "TEXT"), ("decisions", "TEXT"),
+        ("owner", "TEXT"), ("business_owner", "TEXT"), ("kill_switch_owner", "TEXT"),
+        ("champion_version", "INTEGER"), ("challenger_version", "INTEGER"),
+        ("serving", "TEXT"), ("serving_reason", "TEXT"),
+        ("trained_at", "TIMESTAMP"), ("due_at", "TIMESTAMP"),
+        ("refresh_cadence_days", "INTEGER"), ("max_staleness_days", "INTEGER"),
+        ("degradation_rules", "TEXT"), ("on_breach", "TEXT"), ("alert_channel", "TEXT"),
+        ("primary_metric", "TEXT"), ("model_value", "FLOAT8"), ("baseline_name", "TEXT"),
+        ("baseline_value", "FLOAT8"), ("beats_baseline", "BOOLEAN"),
+        ("business_metric", "TEXT"), ("maintenance_cost_per_month", "FLOAT8"),
+        ("currency", "TEXT"), ("spec_path", "TEXT"), ("updated_at", "TIMESTAMP"),
+    ],
+    "ml_metrics": [
+        ("model_name", "TEXT"), ("version", "INTEGER"), ("subject", "TEXT"), ("split", "TEXT"),
+        ("metric", "TEXT"), ("at", "FLOAT8"), ("value", "FLOAT8"), ("computed_at", "TIMESTAMP"),
+    ],
+    "ml_reference_distributions": [
+        ("model_name", "TEXT"), ("version", "INTEGER"), ("column_name", "TEXT"), ("kind", "TEXT"),
+        ("bin", "INTEGER"), ("lower_bound", "FLOAT8"), ("upper_bound", "FLOAT8"),
+        ("category", "TEXT"), ("is_null", "BOOLEAN"), ("share", "FLOAT8"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class TrainedVersion:
+    """Everything a finished training run registers."""
+
+    spec: Spec
+    trained_at: dt.datetime
+    train_rows: int
+    holdout_rows: int
+    train_cutoffs: list[str]
+    holdout_cutoffs: list[str]
+    model_metrics: list[Metric]
+    baseline_metrics: list[Metric]
+    model_value: float | None
+    baseline_value: float | None
+    beats_baseline: bool | None
+    classes: list[Any]
+    reference: list[Bin]
+    hashes: dict[str, str]
+    git_commit: str | None
+    library_versions: dict[str, str]
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+class Registry:
+    def __init__(self, session: Session, schema: str):
+        self.session = session
+        self.schema = schema
+
+    def table(self, name: str) -> str:
+        return f"{quote(self.schema)}.{quote(name)}"
+
+    def ensure_tables(self) -> None:
+        self.session.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.schema)}")
+        for name, columns in TABLES.items():
+            cols = ", ".join(f"{quote(c)} {t}" for c, t in columns)
+            self.session.execute(f"CREATE TABLE IF NOT EXISTS {self.table(name)} ({cols})")
+
+    def _insert(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
+        columns = TABLES[name]
+        placeholders = ", ".join("?" for _ in columns)
+        names = ", ".join(quote(c) for c, _ in columns)
+        self.session.executemany(f"INSERT INTO {self.table(name)} ({names}) VALUES ({placeholders})", rows)
+
+    def _lock(self) -> None:
+        if self.session.backend == "postgres":
+            self.session.execute(f"LOCK TABLE {self.table('ml_model_versions')} IN EXCLUSIVE MODE")
+
+    # --- reading -----------------------------------------------------------------------
+
+    def versions(self, model: str | None = None) -> list[dict[str, Any]]:
+        names = [c for c, _ in TABLES["ml_model_versions"]]
+        where, params = ("WHERE model_name = ?", [model]) if model else ("", [])
+        rows = self.session.fetchall(
+            f"SELECT {', '.join(quote(c) for c in names)} FROM {self.table('ml_model_versions')} "
+            f"{where} ORDER BY model_name, version",
+            params,
+        )
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def passports(self) -> list[dict[str, Any]]:
+        names = [c for c, _ in TABLES["ml_passports"]]
+        rows = self.session.fetchall(
+            f"SELECT {', '.join(quote(c) for c in names)} FROM {self.table('ml_passports')} ORDER BY model_name"
+        )
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def version(self, model: str, version: int) -> dict[str, Any]:
+        for row in self.versions(model):
+            if row["version"] == version:
+                return row
+        known = ", ".join(str(r["version"]) for r in self.versions(model)) or "none"
+        raise ScorehouseError(f"model {model!r} has no version {version} (versions: {known})")
+
+    def champion(self, model: str) -> dict[str, Any] | None:
+        return next((r for r in self.versions(model) if r["status"] == "champion"), None)
+
+    def challenger(self, model: str) -> dict[str, Any] | None:
+        rows = [r for r in self.versions(model) if r["status"] == "challenger"]
+        return rows[-1] if rows else None
+
+    # --- writing -----------------------------------------------------------------------
+
+    def register(self, trained: TrainedVersion, staged_artifacts: Path, artifact_root: Path) -> int:
+        """Record a trained version, all or nothing; returns its version number."""
+        spec = trained.spec
+        self.ensure_tables()
+        final_dir: Path | None = None
+        try:
+            with self.session.transaction():
+                self._lock()
+                (latest,) = self.session.fetchall(
+                    f"SELECT coalesce(max(version), 0) FROM {self.table('ml_model_versions')} WHERE model_name = ?",
+                    [spec.name],
+                )[0]
+                version = int(latest) + 1
+                has_champion = self.champion_in_tx(spec.name)
+                status = "challenger" if has_champion else "champion"
+                final_dir = artifact_root / spec.name / f"v{version}"
+                self._insert("ml_model_versions", [self._version_row(trained, version, status, final_dir)])
+                self._insert("ml_metrics", self._metric_rows(trained, version))
+                self._insert("ml_reference_distributions", self._reference_rows(trained, version))
+                self._write_passport(spec)
+                final_dir.parent.mkdir(parents=True, exist_ok=True)
+                if final_dir.exists():
+                    shutil.rmtree(final_dir)  # left by a run killed after its move, never registered
+                staged_artifacts.rename(final_dir)
+        except BaseException:
+            if final_dir is not None and final_dir.exists():
+                shutil.rmtree(final_dir, ignore_errors=True)
+            raise
+        return version
+
+    def champion_in_tx(self, model: str) -> bool:
+        rows = self.session.fetchall(
+            f"SELECT count(*) FROM {self.table('ml_model_versions')} WHERE model_name = ? AND status = 'champion'",
+            [model],
+        )
+        return bool(rows[0][0])
+
+    def promote(self, spec: Spec, version: int) -> None:
+        self.ensure_tables()
+        with self.session.transaction():
+            self._lock()
+            row = self.version(spec.name, version)
+            if row["status"] == "disabled":
+                raise ScorehouseError(f"{spec.name} v{version} is disabled; enable it before promoting")
+            self.session.execute(
+                f"UPDATE {self.table('ml_model_versions')} SET status = 'retired' "
+                "WHERE model_name = ? AND status = 'champion'",
+                [spec.name],
+            )
+            self.session.execute(
+                f"UPDATE {self.table('ml_model_versions')} SET status = 'champion', promoted_at = ? "
+                "WHERE model_name = ? AND version = ?",
+                [now(), spec.name, version],
+            )
+            self._write_passport(spec)
+
+    def rollback(self, spec: Spec) -> int:
+        """Make the previously promoted version champion again; returns its number."""
+        current = self.champion(spec.name)
+        if current is None:
+            raise ScorehouseError(f"model {spec.name!r} has no champion to roll back from")
+        earlier = [
+            r for r in self.versions(spec.name)
+            if r["version"] != current["version"] and r["promoted_at"] is not None and r["status"] == "retired"
+        ]
+        if not earlier:
+            raise ScorehouseError(f"model {spec.name!r} has no earlier champion to roll back to")
+        previous = max(earlier, key=lambda r: r["promoted_at"])
+        self.promote(spec, int(previous["version"]))
+        return int(previous["version"])
+
+    def set_serving(self, spec: Spec, serving: str, reason: str) -> None:
+        if serving not in SERVING:
+            raise ValueError(serving)
+        self.ensure_tables()
+        with self.session.transaction():
+            self._write_passport(spec, serving=(serving, reason))
+
+    # --- rows --------------------------------------------------------------------------
+
+    def _version_row(self, t: TrainedVersion, version: int, status: str, artifact_dir: Path) -> list[Any]:
+        return [
+            t.spec.name, version, status, t.spec.task, t.trained_at,
+            t.trained_at if status == "champion" else None,
+            t.train_rows, t.holdout_rows, ",".join(t.train_cutoffs), ",".join(t.holdout_cutoffs),
+            t.spec.primary_metric, t.model_value, t.baseline_value, t.beats_baseline,
+            json.dumps([_plain(c) for c in t.classes]), json.dumps(list(t.spec.data.features)),
+            t.hashes["spec"], t.hashes["data"], t.hashes["sql"], t.git_commit,
+            json.dumps(t.library_versions, sort_keys=True), str(artifact_dir),
+        ]
+
+    def _metric_rows(self, t: TrainedVersion, version: int) -> list[list[Any]]:
+        rows = []
+        for subject, metrics in (("model", t.model_metrics), ("baseline", t.baseline_metrics)):
+            rows += [[t.spec.name, version, subject, "holdout", m.name, m.at, m.value, t.trained_at] for m in metrics]
+        return rows
+
+    def _reference_rows(self, t: TrainedVersion, version: int) -> list[list[Any]]:
+        return [
+            [t.spec.name, version, b.column, b.kind, b.bin, b.lower, b.upper, b.category, b.is_null, b.share]
+            for b in t.reference
+        ]
+
+    def _write_passport(self, spec: Spec, serving: tuple[str, str] | None = None) -> None:
+        """Rewrite the model's passport from its spec, its champion and its serving state."""
+        table = self.table("ml_passports")
+        previous = self.session.fetchall(
+            f"SELECT serving, serving_reason FROM {table} WHERE model_name = ?", [spec.name]
+        )
+        champion = self.champion(spec.name)
+        challenger = self.challenger(spec.name)
+        if serving is None:
+            serving = previous[0] if previous else ("model", "")
+            if champion is None and serving[0] == "model":
+                serving = ("rule", "no trained champion yet")
+        trained_at = champion["trained_at"] if champion else None
+        due_at = trained_at + dt.timedelta(days=spec.sla.refresh_days) if trained_at else None
+        self.session.execute(f"DELETE FROM {table} WHERE model_name = ?", [spec.name])
+        self._insert("ml_passports", [[
+            spec.name, spec.task, spec.description, json.dumps(list(spec.decisions)),
+            spec.people.owner, spec.people.business_owner, spec.people.kill_switch_owner,
+            champion["version"] if champion else None, challenger["version"] if challenger else None,
+            serving[0], serving[1], trained_at, due_at,
+            spec.sla.refresh_days, spec.sla.max_staleness_days,
+            json.dumps([r.describe() for r in spec.sla.degradation]), spec.sla.on_breach,
+            spec.sla.alert_channel, spec.primary_metric,
+            champion["model_value"] if champion else None, spec.baseline_name,
+            champion["baseline_value"] if champion else None,
+            champion["beats_baseline"] if champion else None,
+            json.dumps(spec.business_metric), spec.maintenance_cost_per_month, spec.currency,
+            str(spec.path), now(),
+        ]])
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value

@@ -1,0 +1,172 @@
+"""``scorehouse train NAME``: fit, evaluate against the rule, compile, register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scorehouse.compiler import compile_sql
+from scorehouse.errors import ScorehouseError
+from scorehouse.lifecycle import artifacts
+from scorehouse.lifecycle.data import BASELINE_COLUMN, read_training_rows, time_split
+from scorehouse.lifecycle.estimator import build_estimator
+from scorehouse.lifecycle.evaluate import Metric, beats, evaluate, headline
+from scorehouse.lifecycle.reference import reference_distributions
+from scorehouse.lifecycle.registry import Registry, TrainedVersion, now
+from scorehouse.lifecycle.spec import Spec, load_spec
+from scorehouse.project import Project, Target
+from scorehouse.warehouse import connect
+from scorehouse.warehouse.session import Session
+
+DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
+Echo = Callable[[str], None]
+
+
+def model_paths(project: Project) -> list[Path]:
+    return [project.root / p for p in project.config.get("model-paths", ["models"])]
+
+
+def dialect_of(target: Target) -> str:
+    if target.type not in DIALECTS:
+        raise ScorehouseError(f"target {target.name!r} of type {target.type!r} has no SQL dialect in scorehouse")
+    return DIALECTS[target.type]
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    spec: Spec
+    version: int
+    status: str
+    model_metrics: list[Metric]
+    baseline_metrics: list[Metric]
+    beats_baseline: bool | None
+    artifact_dir: Path
+
+
+@contextmanager
+def step(echo: Echo, what: str) -> Iterator[None]:
+    echo(f"{what} ...")
+    started = time.perf_counter()
+    yield
+    echo(f"{what}: done in {time.perf_counter() - started:.1f} s")
+
+
+def score(estimator: Any, spec: Spec, frame: pd.DataFrame) -> np.ndarray:
+    X = frame[list(spec.data.features)]
+    if spec.task == "binary":
+        return np.asarray(estimator.predict_proba(X))[:, 1]
+    return np.asarray(estimator.predict(X), dtype=np.float64)
+
+
+def train_model(project: Project, target: Target, name: str, echo: Echo = lambda _: None) -> TrainResult:
+    spec = load_spec(model_paths(project), name)
+    estimator = build_estimator(spec)
+    with step(echo, f"reading {spec.data.relation} from {target.name}"):
+        con = connect(target)
+        try:
+            rows = read_training_rows(con, spec, target.schema)
+        finally:
+            con.disconnect()
+    train_rows, holdout = time_split(rows, spec)
+    label = spec.data.label
+    echo(f"{len(train_rows):,} training rows, {len(holdout):,} holdout rows (newest {spec.holdout_cutoffs} cutoff(s))")
+    with step(echo, f"fitting {type(estimator[-1]).__name__ if hasattr(estimator, 'steps') else type(estimator).__name__}"):
+        estimator.fit(train_rows[list(spec.data.features)], train_rows[label])
+
+    with step(echo, "evaluating against the rule baseline"):
+        y_holdout = holdout[label].to_numpy()
+        model_metrics = evaluate(spec.task, y_holdout, score(estimator, spec, holdout))
+        baseline_metrics = evaluate(spec.task, y_holdout, holdout[BASELINE_COLUMN].to_numpy(dtype=np.float64))
+        model_value = headline(model_metrics, spec.primary_metric)
+        baseline_value = headline(baseline_metrics, spec.primary_metric)
+        verdict = beats(model_value, baseline_value, spec.primary_metric)
+
+    with step(echo, "compiling to SQL"):
+        sql = compile_sql(
+            estimator,
+            source=f"{target.schema}.{spec.data.score_relation}",
+            dialect=dialect_of(target),
+            keep=[spec.data.entity_key, spec.data.cutoff],
+        )
+
+    classes = list(getattr(estimator, "classes_", []))
+    reference = reference_distributions(
+        rows, spec.data.numeric, spec.data.categorical, score(estimator, spec, rows)
+    )
+    hashes = {
+        "spec": spec.digest(),
+        "data": artifacts.frame_digest(rows),
+        "sql": artifacts.sha256_text(sql),
+    }
+    trained = TrainedVersion(
+        spec=spec,
+        trained_at=now(),
+        train_rows=len(train_rows),
+        holdout_rows=len(holdout),
+        train_cutoffs=_dates(train_rows[spec.data.cutoff]),
+        holdout_cutoffs=_dates(holdout[spec.data.cutoff]),
+        model_metrics=model_metrics,
+        baseline_metrics=baseline_metrics,
+        model_value=model_value,
+        baseline_value=baseline_value,
+        beats_baseline=verdict,
+        classes=classes,
+        reference=reference,
+        hashes=hashes,
+        git_commit=artifacts.git_commit(project.root),
+        library_versions=artifacts.library_versions(),
+    )
+    root = artifacts.artifact_root(project.root)
+    staged = root / spec.name / f".staging-{uuid.uuid4().hex[:12]}"
+    try:
+        with step(echo, "writing artifacts (pipeline, ONNX, SQL, reference distributions)"):
+            onnx_error = artifacts.write_artifacts(staged, estimator, spec, sql, reference, _metadata(trained))
+        if onnx_error:
+            echo(f"warning: no ONNX export: {onnx_error}")
+        with step(echo, "registering the version"):
+            con = connect(target)
+            try:
+                registry = Registry(Session(con), target.schema)
+                version = registry.register(trained, staged, root)
+                status = registry.version(spec.name, version)["status"]
+            finally:
+                con.disconnect()
+    finally:
+        if staged.exists():
+            shutil.rmtree(staged, ignore_errors=True)
+    return TrainResult(spec, version, status, model_metrics, baseline_metrics, verdict, root / spec.name / f"v{version}")
+
+
+def _dates(values: pd.Series) -> list[str]:
+    return [pd.Timestamp(v).date().isoformat() for v in sorted(values.unique())]
+
+
+def _metadata(t: TrainedVersion) -> dict[str, Any]:
+    return {
+        "model": t.spec.name,
+        "task": t.spec.task,
+        "trained_at": t.trained_at.isoformat(),
+        "features": {"numeric": list(t.spec.data.numeric), "categorical": list(t.spec.data.categorical)},
+        "classes": [c.item() if hasattr(c, "item") else c for c in t.classes],
+        "hashes": t.hashes,
+        "git_commit": t.git_commit,
+        "library_versions": t.library_versions,
+        "primary_metric": t.spec.primary_metric,
+        "model_value": t.model_value,
+        "baseline_value": t.baseline_value,
+        "beats_baseline": t.beats_baseline,
+    }
+
+
+def trained_at_iso(value: dt.datetime | None) -> str:
+    return value.isoformat(sep=" ") if value else ""
