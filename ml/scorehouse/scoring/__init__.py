@@ -1,0 +1,1 @@
+"""Scoring inside the warehouse: the dbt models generated for each model's champion."""

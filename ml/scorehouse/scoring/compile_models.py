@@ -1,0 +1,43 @@
+"""``scorehouse compile NAME``: regenerate a model's scoring models from the registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scorehouse.lifecycle.data import check_columns, relation_columns
+from scorehouse.lifecycle.registry import Registry
+from scorehouse.lifecycle.spec import Spec, load_spec
+from scorehouse.lifecycle.train import dialect_of, model_paths
+from scorehouse.project import Project, Target
+from scorehouse.scoring.generate import classes_of, write_scoring_models
+from scorehouse.warehouse import connect
+from scorehouse.warehouse.session import Session, quote
+
+
+def label_classes(session: Session, spec: Spec, schema: str) -> list[Any]:
+    """The label's values, sorted as scikit-learn sorts ``classes_``."""
+    label = quote(spec.data.label)
+    rows = session.fetchall(
+        f"SELECT DISTINCT {label} FROM {quote(schema)}.{quote(spec.data.relation)} "
+        f"WHERE {label} IS NOT NULL ORDER BY 1 LIMIT 3"
+    )
+    return [r[0] for r in rows]
+
+
+def compile_models(project: Project, target: Target, name: str) -> list[Path]:
+    spec = load_spec(model_paths(project), name)
+    con = connect(target)
+    try:
+        check_columns(spec, relation_columns(con, spec.data.score_relation, target.schema), spec.data.score_relation)
+        session = Session(con)
+        registry = Registry(session, target.schema)
+        registry.ensure_tables()
+        champion = registry.champion(spec.name)
+        challenger = registry.challenger(spec.name)
+        classes = classes_of(champion) or label_classes(session, spec, target.schema)
+        if not registry.passports() or spec.name not in {p["model_name"] for p in registry.passports()}:
+            registry.set_serving(spec, "rule" if champion is None else "model", "" if champion else "no trained champion yet")
+    finally:
+        con.disconnect()
+    return write_scoring_models(spec, model_paths(project)[0], champion, challenger, classes, dialect_of(target))
