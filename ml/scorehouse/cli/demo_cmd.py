@@ -27,7 +27,7 @@ class DemoRun:
     customers: int
     seed: int
     echo: Echo = click.echo
-    build: DbtRun | None = None
+    builds: list[DbtRun] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -47,9 +47,34 @@ def build_features(run: DemoRun) -> None:
     from scorehouse.dbt import run_dbt
 
     run.echo("running dbt build")
-    run.build = run_dbt(run.context.target, "build")
-    tests = run.build.count("test") + run.build.count("unit_test")
-    run.echo(f"dbt build passed: {run.build.count('model')} models, {tests} tests")
+    build = run_dbt(run.context.target, "build", "--exclude", "path:models/ml")
+    run.builds.append(build)
+    tests = build.count("test") + build.count("unit_test")
+    run.echo(f"dbt build passed: {build.count('model')} models, {tests} tests")
+
+
+def train_models(run: DemoRun) -> None:
+    """Train every declared model, compare it with its rule, and generate its scoring SQL."""
+    from scorehouse.lifecycle.spec import find_specs
+    from scorehouse.lifecycle.train import model_paths, train_model
+    from scorehouse.scoring.compile_models import compile_models
+
+    project, target = run.context.project, run.context.target
+    for name in sorted(find_specs(model_paths(project))):
+        result = train_model(project, target, name, echo=run.echo)
+        verdict = "beats" if result.beats_baseline else "does not beat"
+        run.echo(f"{name} v{result.version} ({result.status}) {verdict} its rule baseline")
+        compile_models(project, target, name)
+
+
+def score_models(run: DemoRun) -> None:
+    """``dbt build`` of the generated scoring models: the scores never leave the warehouse."""
+    from scorehouse.dbt import run_dbt
+
+    run.echo("scoring in the warehouse: dbt build of models/ml")
+    build = run_dbt(run.context.target, "build", "--select", "path:models/ml")
+    run.builds.append(build)
+    run.echo(f"dbt build passed: {build.count('model')} scoring models")
 
 
 def show_tables(run: DemoRun) -> None:
@@ -58,11 +83,14 @@ def show_tables(run: DemoRun) -> None:
     from scorehouse.demo.load import where
     from scorehouse.warehouse import connect
 
-    if run.build is None:
-        return
     relations = sorted(
-        node.relation for node in run.build.relations() if not node.name.startswith("int_")
+        node.relation
+        for build in run.builds
+        for node in build.relations()
+        if not node.name.startswith("int_")
     )
+    if not relations:
+        return
     con = connect(run.context.target)
     try:
         counts = {name: _count_rows(con, name) for name in relations}
@@ -76,7 +104,13 @@ def show_tables(run: DemoRun) -> None:
     run.echo(f"in {where(run.context.target, schema)}")
 
 
-STEPS: list[Callable[[DemoRun], None]] = [generate_data, build_features, show_tables]
+STEPS: list[Callable[[DemoRun], None]] = [
+    generate_data,
+    build_features,
+    train_models,
+    score_models,
+    show_tables,
+]
 
 
 def run_demo(run: DemoRun) -> None:
@@ -106,7 +140,8 @@ def _count_rows(con: object, relation: str) -> int:
 @click.pass_obj
 def demo_command(ctx: Context, customers: int, seed: int) -> None:
     """Run the demo end to end on the current dbt target: generate a synthetic retailer,
-    build its features and labels with dbt (all tests included), and show where the
+    build its features and labels with dbt (all tests included), train every declared model
+    against its rule baseline, score them in the warehouse with dbt, and show where the
     tables are."""
     from scorehouse.demo.simulate import check_customers
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
@@ -14,6 +15,8 @@ from scorehouse.compiler.registry import MODELS, TRANSFORMERS, supported_names
 from scorehouse.lifecycle.spec import Spec, SpecError, Step
 
 _BY_NAME = {cls.__name__: cls for cls in (*TRANSFORMERS, *MODELS)}
+# Functions a spec may name for FunctionTransformer(func=...): those the compiler translates.
+_FUNCTIONS = {"log1p": np.log1p}
 _COMPOSITE = {"Pipeline", "ColumnTransformer"}
 
 
@@ -23,8 +26,13 @@ def _make(step: Step, where: str) -> BaseEstimator:
         raise SpecError(
             f"{where}: {step.cls!r} cannot be compiled to SQL; use one of {', '.join(supported_names())}"
         )
+    params = dict(step.params)
+    if step.cls == "FunctionTransformer" and isinstance(params.get("func"), str):
+        if params["func"] not in _FUNCTIONS:
+            raise SpecError(f"{where}: func {params['func']!r} is not one of {', '.join(_FUNCTIONS)}")
+        params["func"] = _FUNCTIONS[params["func"]]
     try:
-        return cls(**step.params)
+        return cls(**params)
     except TypeError as error:
         raise SpecError(f"{where}: bad params for {step.cls}: {error}") from error
 
