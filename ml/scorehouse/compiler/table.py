@@ -9,11 +9,27 @@ from scorehouse.compiler.trees import ensembles
 
 
 def transformer_table() -> dict[type, object]:
+    from sklearn import compose, impute, preprocessing
     from sklearn.pipeline import Pipeline
 
     from scorehouse.compiler.pipeline import translate_pipeline_transformer
+    from scorehouse.compiler.steps import column_transformer, discretize, encode, function, scale
+    from scorehouse.compiler.steps import impute as imputers
 
-    return {Pipeline: translate_pipeline_transformer}
+    return {
+        Pipeline: translate_pipeline_transformer,
+        compose.ColumnTransformer: column_transformer.column_transformer,
+        impute.SimpleImputer: imputers.simple_imputer,
+        preprocessing.StandardScaler: scale.standard_scaler,
+        preprocessing.MinMaxScaler: scale.min_max_scaler,
+        preprocessing.RobustScaler: scale.robust_scaler,
+        preprocessing.MaxAbsScaler: scale.max_abs_scaler,
+        preprocessing.OneHotEncoder: encode.one_hot_encoder,
+        preprocessing.OrdinalEncoder: encode.ordinal_encoder,
+        preprocessing.KBinsDiscretizer: discretize.kbins_discretizer,
+        preprocessing.Binarizer: discretize.binarizer,
+        preprocessing.FunctionTransformer: function.function_transformer,
+    }
 
 
 def model_table() -> dict[type, object]:
