@@ -78,6 +78,12 @@ def _boosted_raw(ctx: Context, model: Any, inputs: list[Column]) -> list[Column]
             f"{type(model).__name__} with init={type(init).__name__}: scorehouse compiles the "
             "default (prior) or 'zero' init"
         )
+    if getattr(init, "strategy", None) == "stratified":
+        # its predict_proba draws a random class per row: no constant baseline to compile
+        raise UnsupportedEstimatorError(
+            f"{type(model).__name__} with init=DummyClassifier(strategy='stratified'): "
+            "scorehouse compiles inits that are the same for every row"
+        )
     n_features = model.n_features_in_
     baseline = np.asarray(model._raw_predict_init(np.zeros((1, n_features), dtype=np.float32)))[0]
     stages = model.estimators_
