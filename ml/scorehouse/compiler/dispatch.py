@@ -24,6 +24,10 @@ def translate_model(ctx: Context, estimator: Any, inputs: Sequence[Column]) -> P
     translator = MODELS.get(type(estimator))
     if translator is None:
         raise unsupported(estimator)
+    if getattr(translator, "nested", False):
+        # A meta-estimator: the estimators inside it are compiled through ctx, and each
+        # stages and guards its own inputs, so they get them as they are.
+        return translator(estimator, list(inputs), ctx)
     # a translator marked null_safe yields NULL for a NULL input by itself (arithmetic)
     allow_nan = estimator.__sklearn_tags__().input_tags.allow_nan or getattr(
         translator, "null_safe", False

@@ -35,6 +35,9 @@ class QueryBuilder:
         """Compute ``columns`` in a new CTE; return plain references to them."""
         cte = f"{label}_{len(self._ctes)}"
         aliases = [f"{label}_{i}" for i in range(len(columns))]
+        if set(aliases) & set(self._carried):
+            # a column carried from an earlier stage already has the name: number it apart
+            aliases = [f"{label}{len(self._ctes)}_{i}" for i in range(len(columns))]
         clash = set(aliases) & set(self._keep)
         if clash:
             raise ValueError(f"keep columns clash with generated names: {sorted(clash)}")

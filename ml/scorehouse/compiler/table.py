@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sklearn import calibration as sk_calibration
 from sklearn import ensemble, linear_model, tree
 
-from scorehouse.compiler.models import linear
+from scorehouse.compiler.models import calibration, linear
 from scorehouse.compiler.trees import ensembles
 
 
@@ -50,4 +51,5 @@ def model_table() -> dict[type, object]:
         ensemble.GradientBoostingRegressor: ensembles.gradient_boosting_regressor,
         ensemble.HistGradientBoostingClassifier: ensembles.hist_gradient_boosting_classifier,
         ensemble.HistGradientBoostingRegressor: ensembles.hist_gradient_boosting_regressor,
+        sk_calibration.CalibratedClassifierCV: calibration.calibrated_classifier_cv,
     }
