@@ -270,17 +270,35 @@ def test_ordinal_encoder(engine, encoder):
     check_encoder(engine, encoder, LogisticRegression() if refuses else DecisionTreeClassifier())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs a row-refusal flag from transformers to the model: the NULL code of an "
-    "unseen category reaches a tree, which routes it as a missing value",
+@pytest.mark.parametrize(
+    "encoder",
+    [OrdinalEncoder(), OneHotEncoder(handle_unknown="error")],
+    ids=short_id,
 )
-def test_refused_category_before_a_tree_gives_null():
+def test_refused_category_before_a_tree_gives_null(engine, encoder):
+    # the tree would route a NULL code as a missing value; sklearn refuses the row instead
     rng = np.random.default_rng(14)
     X = categorical(rng)
-    ct = ColumnTransformer([("cat", OrdinalEncoder(), ["city", "plan"])])
+    ct = ColumnTransformer([("cat", encoder, ["city", "plan"])])
     model = make_pipeline(ct, DecisionTreeClassifier(max_depth=4)).fit(X, categorical_target(X))
-    check((run_duckdb, "duckdb"), model, unseen_rows(X), expect_null=True)
+    check(engine, model, unseen_rows(X), expect_null=True)
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        Binarizer(threshold=1.0),
+        KBinsDiscretizer(n_bins=4, encode="ordinal", strategy="quantile"),
+        FunctionTransformer(None, validate=True),
+    ],
+    ids=short_id,
+)
+def test_missing_value_refused_by_a_step_before_a_tree_gives_null(engine, step):
+    rng = np.random.default_rng(16)
+    X = numeric(rng)
+    model = make_pipeline(step, DecisionTreeClassifier(max_depth=4)).fit(X, target(X))
+    rows = numeric(np.random.default_rng(17), n=60, missing=0.3)
+    check(engine, model, rows, expect_null=True)
 
 
 # --- KBinsDiscretizer, Binarizer --------------------------------------------------------

@@ -38,19 +38,23 @@ def translate_model(ctx: Context, estimator: Any, inputs: Sequence[Column]) -> P
     if not allow_nan:
         condition: exp.Expression = exp.Not(this=exp.Paren(this=_any_null(staged)))
         staged.append(Column("inputs_complete", condition))
-    refs = ctx.query.stage(staged, "features")
+    refs = ctx.stage(staged, "features")
     if not allow_nan:
         valid = refs.pop()
         ctx.query.carry(valid)
     prediction = translator(estimator, refs, ctx)
-    if valid is None:
-        return prediction
-    # scikit-learn refuses a missing value here, so the SQL yields NULL rather than a number
-    guarded = [
-        Column(v.name, case([(valid.expr.copy(), v.expr)], exp.Null()), numeric=True)
-        for v in prediction.values
-    ]
-    prediction.values = guarded
+    # Where scikit-learn would refuse the row (a missing value this model rejects, or a
+    # value an earlier step rejects), the SQL yields NULL rather than a number.
+    whens: list[tuple[exp.Expression, exp.Expression]] = []
+    if ctx.refused is not None:
+        whens.append((ctx.refused.expr.copy(), exp.Null()))
+    if valid is not None:
+        whens.append((exp.Not(this=exp.Paren(this=valid.expr.copy())), exp.Null()))
+    if whens:
+        prediction.values = [
+            Column(v.name, case([(c.copy(), n.copy()) for c, n in whens], v.expr), numeric=True)
+            for v in prediction.values
+        ]
     return prediction
 
 

@@ -26,7 +26,7 @@ def transform_steps(
             continue
         columns = ctx.translate_transformer(step, columns)
         if stage:
-            columns = ctx.query.stage(columns, "step")
+            columns = ctx.stage(columns, "step")
     return columns
 
 

@@ -199,3 +199,20 @@ def lookup(column: Column, feature: FeatureProbe, output: int) -> exp.Expression
     if not whens:
         return _output(unseen)
     return case(whens, _output(unseen))
+
+
+def refusal(column: Column, feature: FeatureProbe) -> exp.Expression | None:
+    """The rows ``transform`` refuses: a NULL, or an unseen value, where it raises."""
+    x = column.expr.copy() if feature.kind == "text" else as_double(column)
+    conditions: list[exp.Expression] = []
+    if feature.null_row is None:
+        conditions.append(is_null(x))
+    if feature.unseen_row is None:
+        known = [_category_literal(feature.kind, c) for c in feature.known]
+        unseen: exp.Expression = exp.Not(this=is_null(x))
+        if known:
+            unseen = exp.And(this=unseen, expression=exp.Not(this=exp.In(this=x.copy(), expressions=known)))
+        conditions.append(unseen)
+    if not conditions:
+        return None
+    return conditions[0] if len(conditions) == 1 else exp.Or(this=conditions[0], expression=conditions[1])

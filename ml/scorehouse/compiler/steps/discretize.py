@@ -61,6 +61,7 @@ def kbins_discretizer(est: Any, inputs: list[Column], ctx: Context) -> list[Colu
     out = []
     for column, edges in zip(inputs, est.bin_edges_, strict=True):
         x = as_double(column)
+        ctx.refuse(is_null(x))  # scikit-learn rejects NaN here
         inner = np.asarray(edges, dtype=np.float64)[1:-1]
         if est.encode == "ordinal":
             out.append(Column(column.name, _bin_index(x, inner), numeric=True))
@@ -75,6 +76,7 @@ def binarizer(est: Any, inputs: list[Column], ctx: Context) -> list[Column]:
     out = []
     for column in inputs:
         x = as_double(column)
+        ctx.refuse(is_null(x))  # scikit-learn rejects NaN here
         t = literals.double(float(est.threshold))
         whens: list[tuple[exp.Expression, exp.Expression]] = [
             (exp.GT(this=x.copy(), expression=t.copy()), literals.double(1.0)),

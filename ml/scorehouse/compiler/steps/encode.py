@@ -8,7 +8,7 @@ import numpy as np
 
 from scorehouse.compiler.columns import Column
 from scorehouse.compiler.context import Context
-from scorehouse.compiler.steps.categories import FeatureProbe, lookup, probe
+from scorehouse.compiler.steps.categories import FeatureProbe, lookup, probe, refusal
 from scorehouse.errors import UnsupportedEstimatorError
 
 
@@ -47,9 +47,17 @@ def _check_block(encoder: Any, feature: FeatureProbe, start: int, stop: int) -> 
         )
 
 
+def _refuse(ctx: Context, inputs: list[Column], features: list[FeatureProbe]) -> None:
+    for column, feature in zip(inputs, features, strict=True):
+        condition = refusal(column, feature)
+        if condition is not None:
+            ctx.refuse(condition)
+
+
 def one_hot_encoder(encoder: Any, inputs: list[Column], ctx: Context) -> list[Column]:
-    """1.0/0.0 per output column, in scikit-learn's order; NULL where transform refuses."""
+    """1.0/0.0 per output column, in scikit-learn's order; refused rows score NULL."""
     features = probe(encoder)
+    _refuse(ctx, inputs, features)
     widths = _widths(encoder)
     out: list[Column] = []
     start = 0
@@ -65,6 +73,7 @@ def one_hot_encoder(encoder: Any, inputs: list[Column], ctx: Context) -> list[Co
 def ordinal_encoder(encoder: Any, inputs: list[Column], ctx: Context) -> list[Column]:
     """The category's code; ``unknown_value`` / ``encoded_missing_value`` (NaN → NULL)."""
     features = probe(encoder)
+    _refuse(ctx, inputs, features)
     out = []
     for j, (column, feature) in enumerate(zip(inputs, features, strict=True)):
         _check_block(encoder, feature, j, j + 1)

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_array
 from sqlglot import exp
 
 from scorehouse.compiler import literals
-from scorehouse.compiler.columns import Column, add, as_double, case
+from scorehouse.compiler.columns import Column, add, as_double, case, is_null
 from scorehouse.compiler.context import Context
 from scorehouse.errors import UnsupportedEstimatorError
 
@@ -50,11 +50,17 @@ def function_transformer(est: Any, inputs: list[Column], ctx: Context) -> list[C
             f"FunctionTransformer(func={_name(func)}, kw_args={est.kw_args!r}): scorehouse "
             f"compiles {SUPPORTED} without kw_args"
         )
+    if est.validate:  # check_array refuses NaN before func runs
+        for c in inputs:
+            ctx.refuse(is_null(as_double(c)))
     if func is None:
         if est.validate:  # check_array converts to a number
             return [Column(c.name, as_double(c), numeric=True) for c in inputs]
         return list(inputs)
     if func is np.log1p:
+        for c in inputs:
+            # log1p(-1) is -inf, which every estimator after this step refuses
+            ctx.refuse(exp.EQ(this=as_double(c), expression=literals.double(-1.0)))
         return [_log1p(c) for c in inputs]
     if _is_float64_check(func):
         return [Column(c.name, as_double(c), numeric=True) for c in inputs]
