@@ -1,4 +1,4 @@
-"""``scorehouse compile``: a saved scikit-learn model to scoring SQL."""
+"""``scorehouse compile``: a declared model's dbt scoring models, or a saved estimator's SQL."""
 
 from __future__ import annotations
 
@@ -14,9 +14,14 @@ from scorehouse.errors import ScorehouseError
 ADAPTER_DIALECTS = {"sqlserver": "tsql", "fabric": "tsql", "synapse": "tsql"}
 
 
+MODEL_FILE_SUFFIXES = (".joblib", ".pkl", ".pickle")
+
+
 @click.command("compile")
-@click.argument("model_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--source", required=True, help="The relation the SQL reads, e.g. a table name.")
+@click.argument("model")
+@click.option(
+    "--source", default=None, help="For a model file: the relation the SQL reads, e.g. a table."
+)
 @click.option(
     "--dialect",
     default=None,
@@ -39,17 +44,35 @@ ADAPTER_DIALECTS = {"sqlserver": "tsql", "fabric": "tsql", "synapse": "tsql"}
 @click.pass_context
 def compile_command(
     ctx: click.Context,
-    model_file: Path,
-    source: str,
+    model: str,
+    source: str | None,
     dialect: str | None,
     keep: tuple[str, ...],
     features: str | None,
     output: Path | None,
 ) -> None:
-    """Compile a saved scikit-learn estimator (joblib or pickle file) to one SQL query.
+    """Compile MODEL to SQL.
 
-    Load only model files you trust: reading a pickle runs code.
+    MODEL is either a model declared in this dbt project (a spec under models/): then its
+    dbt scoring models are generated for its champion, and its challenger if any, under
+    models/ml/generated/. Or MODEL is a saved scikit-learn estimator (a joblib or pickle
+    file): then one SQL query reading --source is printed, or written to --output. Load
+    only model files you trust: reading a pickle runs code.
     """
+    model_file = Path(model)
+    if not model_file.is_file():
+        if model_file.suffix in MODEL_FILE_SUFFIXES or "/" in model:
+            raise click.BadParameter(f"model file {model} does not exist", param_hint="MODEL")
+        given = [n for n, v in (("--source", source), ("--features", features), ("--output", output)) if v]
+        if given or keep:
+            raise ScorehouseError(
+                f"{', '.join(given + (['--keep'] if keep else []))} apply to a model file; "
+                f"{model!r} is not a file, so it is taken as a declared model's name"
+            )
+        _compile_declared(ctx, model)
+        return
+    if source is None:
+        raise ScorehouseError("compiling a model file needs --source, the relation the SQL reads")
     from scorehouse.compiler import compile_sql
     from scorehouse.compiler.model_file import load_estimator
 
@@ -66,6 +89,16 @@ def compile_command(
     )
     output.write_text(header + sql + "\n")
     click.echo(f"wrote {output} ({len(sql):,} bytes of {dialect} SQL)", err=True)
+
+
+def _compile_declared(ctx: click.Context, name: str) -> None:
+    from scorehouse.scoring.compile_models import compile_models
+
+    settings = ctx.find_object(Context)
+    assert settings is not None
+    for path in compile_models(settings.project, settings.target, name):
+        click.echo(f"wrote {path.relative_to(settings.project.root)}")
+    click.echo(f"run `dbt build --select path:models/ml` to score {name} in the warehouse")
 
 
 def _target_dialect(ctx: click.Context) -> str:
