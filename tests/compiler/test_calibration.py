@@ -13,10 +13,11 @@ import pytest
 import sqlglot
 from sklearn import ensemble, linear_model, tree
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import make_column_transformer
 from sklearn.frozen import FrozenEstimator
 from sklearn.isotonic import IsotonicRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sqlglot import exp
 
 import scorehouse
@@ -244,3 +245,23 @@ def _case_depth(node: exp.Expression | None) -> int:
         depth += isinstance(node, exp.Case)
         node = node.parent
     return depth
+
+
+def test_rows_a_step_refuses_score_null(engine):
+    """An unseen category before calibration (or inside each fold's pipeline) gives NULL."""
+    runner, dialect = engine
+    X = _data()[0].assign(
+        channel=np.array(["email", "sms", "push"])[np.arange(len(_data()[0])) % 3]
+    )
+    y = _data()[1] ^ (X.channel == "sms").to_numpy()
+    encoder = make_column_transformer(
+        (OneHotEncoder(handle_unknown="error"), ["channel"]), remainder="passthrough"
+    )
+    rows = pd.concat([X, X.head(2).assign(channel=["tv", "email"])], ignore_index=True)
+    complete = np.r_[np.ones(len(X), dtype=bool), [False, True]]
+    for model in (
+        make_pipeline(encoder, CalibratedClassifierCV(_tree(), method="isotonic", cv=2)),
+        CalibratedClassifierCV(make_pipeline(encoder, _tree()), method="sigmoid", cv=2),
+    ):
+        model.fit(X, y)
+        check_on_engine(runner, model, rows, dialect=dialect, complete=complete)

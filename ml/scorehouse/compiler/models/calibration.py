@@ -39,12 +39,12 @@ def calibrated_classifier_cv(model: Any, inputs: list[Column], ctx: Context) -> 
     classes = np.asarray(model.classes_)
     # Each fold's classifier reads the same inputs and each fold's probabilities are needed
     # for the mean: both are carried past the stages of the folds that follow.
-    inputs = ctx.query.stage(inputs, "calibration_input")
+    inputs = ctx.stage(inputs, "calibration_input")
     for column in inputs:
         ctx.query.carry(column)
     folds = []
     for fold in model.calibrated_classifiers_:
-        probabilities = ctx.query.stage(
+        probabilities = ctx.stage(
             _fold_probabilities(ctx, fold, inputs, classes), "calibrated"
         )
         for column in probabilities:
@@ -78,7 +78,7 @@ def _fold_probabilities(
         raise UnsupportedEstimatorError(
             f"{type(base).__name__} inside CalibratedClassifierCV: its response is not compiled"
         )
-    responses = _as_columns(ctx, prediction.response(ctx.query.stage(prediction.values, "base")))
+    responses = _as_columns(ctx, prediction.response(ctx.stage(prediction.values, "base")))
     index = {c: i for i, c in enumerate(classes.tolist())}
     n_classes = len(classes)
     raw = [literals.double(0.0) for _ in range(n_classes)]
@@ -88,9 +88,9 @@ def _fold_probabilities(
         position = index[cls] + 1 if n_classes == 2 else index[cls]
         raw[position] = _calibrate(calibrator, fold.method, response)
     if n_classes == 2:
-        (p,) = ctx.query.stage([Column("calibrated_1", raw[1], numeric=True)], "calibrator")
+        (p,) = ctx.stage([Column("calibrated_1", raw[1], numeric=True)], "calibrator")
         return [Column("p_0", sub(literals.double(1.0), p.expr.copy()), numeric=True), p]
-    staged = ctx.query.stage(
+    staged = ctx.stage(
         [Column(f"calibrated_{k}", r, numeric=True) for k, r in enumerate(raw)], "calibrator"
     )
     uniform = literals.double(1.0 / n_classes)
@@ -119,7 +119,7 @@ def _as_columns(ctx: Context, responses: list[exp.Expression]) -> list[exp.Expre
     """Calibrators read their input several times: stage it unless it is a column already."""
     if all(isinstance(r, exp.Column) for r in responses):
         return responses
-    staged = ctx.query.stage(
+    staged = ctx.stage(
         [Column(f"response_{k}", r, numeric=True) for k, r in enumerate(responses)], "response"
     )
     return [s.expr for s in staged]
