@@ -8,83 +8,44 @@ cutoff and demands the very same features.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from click.testing import CliRunner
 from sklearn.metrics import roc_auc_score
 
 from scorehouse.cli.main import cli
 from scorehouse.dbt import DbtRun, run_dbt
 from scorehouse.demo import load_demo
-from scorehouse.project import Project, Target, find_project, resolve_target
-from scorehouse.warehouse import connect
+from scorehouse.project import Target, find_project
+from tests.support.project import (
+    Warehouse,
+    copy_project,
+    duckdb_output,
+    postgres_output,
+    target_of,
+)
 
 pytestmark = pytest.mark.slow
 
 CUSTOMERS = 1000
 SEED = 7
-PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds", "data-tests")
-REPO = Path(__file__).resolve().parents[2]
 LEAK_CUTOFF = pd.Timestamp("2025-05-01")
 RAW_CUT_SCHEMA = "raw_cut"
-
-
-def copy_project(dest: Path, outputs: dict[str, dict]) -> Project:
-    """The dbt project copied into ``dest``, with a profiles.yml holding ``outputs``."""
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, dest / part)
-        else:
-            shutil.copy(source, dest / part)
-    default = next(iter(outputs))
-    profiles = {"scorehouse": {"target": default, "outputs": outputs}}
-    (dest / "profiles.yml").write_text(yaml.safe_dump(profiles))
-    return find_project(dest)
-
-
-def target_of(project: Project, name: str | None = None) -> Target:
-    return resolve_target(project, name, project.root)
-
-
-class Warehouse:
-    """Reads tables of a target's warehouse into pandas, through Ibis."""
-
-    def __init__(self, target: Target) -> None:
-        self.target = target
-
-    def read(self, schema: str, name: str) -> pd.DataFrame:
-        con = connect(self.target)
-        try:
-            return con.table(name, database=schema).to_pandas()
-        finally:
-            con.disconnect()
-
-    def execute(self, *statements: str) -> None:
-        con = connect(self.target)
-        try:
-            for sql in statements:
-                con.raw_sql(sql)
-        finally:
-            con.disconnect()
 
 
 @pytest.fixture(scope="module")
 def duckdb_build(tmp_path_factory) -> tuple[Target, DbtRun]:
     root = tmp_path_factory.mktemp("project")
-    duckdb_file = str(root / "warehouse.duckdb")
+    duckdb_file = root / "warehouse.duckdb"
     project = copy_project(
         root,
         {
-            "duckdb": {"type": "duckdb", "path": duckdb_file, "schema": "main", "threads": 2},
+            "duckdb": duckdb_output(duckdb_file),
             # Same file, other schema: the leakage test rebuilds from cut raw data there.
-            "leak": {"type": "duckdb", "path": duckdb_file, "schema": "leak", "threads": 2},
+            "leak": duckdb_output(duckdb_file, schema="leak"),
         },
     )
     target = target_of(project)
@@ -380,21 +341,7 @@ def test_demo_command_generates_builds_and_shows_tables(tmp_path):
 def test_postgres_build_gives_the_same_features(postgres_server, tmp_path, features):
     """The same generated data on PostgreSQL: dbt build passes and the features agree."""
     db = postgres_server.create_database("scorehouse_features")
-    project = copy_project(
-        tmp_path,
-        {
-            "postgres": {
-                "type": "postgres",
-                "host": db.host,
-                "port": db.port,
-                "user": db.user,
-                "password": db.password,
-                "dbname": db.dbname,
-                "schema": "analytics",
-                "threads": 2,
-            }
-        },
-    )
+    project = copy_project(tmp_path, {"postgres": postgres_output(db, schema="analytics")})
     target = target_of(project)
     load_demo(project, target, CUSTOMERS, SEED)
     run = run_dbt(target, "build", quiet=True)
