@@ -12,14 +12,19 @@ from scorehouse.lifecycle.spec import Spec, SpecError
 BASELINE_COLUMN = "__baseline_score"
 
 
-def relation_columns(con: Any, relation: str, schema: str) -> list[str]:
+def relation_table(con: Any, name: str, schema: str) -> Any:
+    """The Ibis table ``schema.name``, or an error saying to build it first."""
     try:
-        return list(con.table(relation, database=schema).columns)
+        return con.table(name, database=schema)
     except Exception as error:
         raise SpecError(
-            f"relation {schema}.{relation} is not in the warehouse ({type(error).__name__}); "
+            f"relation {schema}.{name} is not in the warehouse ({type(error).__name__}); "
             "run `dbt build` first"
         ) from error
+
+
+def relation_columns(con: Any, name: str, schema: str) -> list[str]:
+    return list(relation_table(con, name, schema).columns)
 
 
 def check_columns(spec: Spec, columns: list[str], relation: str) -> None:
@@ -38,18 +43,25 @@ def check_columns(spec: Spec, columns: list[str], relation: str) -> None:
 def read_training_rows(con: Any, spec: Spec, schema: str) -> pd.DataFrame:
     """Rows with a known label, with the rule baseline's score computed in the warehouse."""
     d = spec.data
-    check_columns(spec, relation_columns(con, d.relation, schema), d.relation)
+    table = relation_table(con, d.relation, schema)
+    check_columns(spec, list(table.columns), d.relation)
     relation_sql = f'"{schema}"."{d.relation}"'
+    # With the schema given, Ibis runs the query as it is. Left to infer it, Ibis 12 creates
+    # and drops a temporary view, and on PostgreSQL its DROP statement comes out without the
+    # view's name under sqlglot 30.
+    query_schema = {**table.schema(), BASELINE_COLUMN: "float64"}
+    columns = [d.entity_key, d.cutoff, d.label, *d.features, BASELINE_COLUMN]
     try:
-        expr = con.sql(f"SELECT *, ({spec.baseline_sql}) AS {BASELINE_COLUMN} FROM {relation_sql}")
+        expr = con.sql(
+            f"SELECT *, ({spec.baseline_sql}) AS {BASELINE_COLUMN} FROM {relation_sql}",
+            schema=query_schema,
+        )
+        frame = expr.select(*columns).filter(expr[d.label].notnull()).to_pandas()
     except Exception as error:
         raise SpecError(
             f"{spec.path}: model {spec.name!r}: baseline sql {spec.baseline_sql!r} does not run on "
             f"{d.relation}: {error}"
         ) from error
-    columns = [d.entity_key, d.cutoff, d.label, *d.features, BASELINE_COLUMN]
-    expr = expr.select(*columns).filter(expr[d.label].notnull())
-    frame = expr.to_pandas()
     return normalise(frame, spec)
 
 

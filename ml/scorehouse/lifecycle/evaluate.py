@@ -21,10 +21,17 @@ class Metric:
     at: float | None = None  # the top share (lift, capture) or the bin (calibration)
 
 
-def top_rows(score: np.ndarray, share: float) -> np.ndarray:
-    """Indices of the highest ``share`` of rows by score (ties broken by row order)."""
+def top_sum(values: np.ndarray, score: np.ndarray, share: float) -> tuple[float, int]:
+    """The sum of ``values`` over the highest ``share`` of rows by score, and that row count.
+
+    A rule scores many rows alike. Rows tied at the cut count in proportion, so the result
+    is what a random pick among them gives on average, and never depends on the order the
+    warehouse returned the rows in.
+    """
     n = max(1, int(round(share * len(score))))
-    return np.argsort(-score, kind="stable")[:n]
+    cut = np.sort(score)[::-1][n - 1]
+    above, tied = score > cut, score == cut
+    return float(values[above].sum() + (n - above.sum()) * values[tied].mean()), n
 
 
 def binary_metrics(y: np.ndarray, score: np.ndarray) -> list[Metric]:
@@ -35,14 +42,15 @@ def binary_metrics(y: np.ndarray, score: np.ndarray) -> list[Metric]:
         Metric("pr_auc", float(metrics.average_precision_score(y, score))),
     ]
     if np.all((score >= 0) & (score <= 1)):
-        out.append(Metric("log_loss", float(metrics.log_loss(y, np.clip(score, 1e-15, 1 - 1e-15), labels=[0, 1]))))
+        # scikit-learn clips to [eps, 1 - eps] itself: a rule scoring exactly 0 or 1 gets
+        # the very log loss sklearn.metrics reports.
+        out.append(Metric("log_loss", float(metrics.log_loss(y, score, labels=[0, 1]))))
         out.append(Metric("brier", float(metrics.brier_score_loss(y, score))))
     base_rate = y.mean()
     positives = y.sum()
     for share in TOP_SHARES:
-        top = top_rows(score, share)
-        hits = y[top].sum()
-        out.append(Metric("lift", float(hits / len(top) / base_rate) if base_rate else math.nan, share))
+        hits, n = top_sum(y, score, share)
+        out.append(Metric("lift", float(hits / n / base_rate) if base_rate else math.nan, share))
         out.append(Metric("capture", float(hits / positives) if positives else math.nan, share))
     out += calibration(y, score)
     return out
@@ -69,8 +77,8 @@ def regression_metrics(y: np.ndarray, prediction: np.ndarray) -> list[Metric]:
     ]
     total = y.sum()
     for share in TOP_SHARES:
-        top = top_rows(prediction, share)
-        out.append(Metric("capture", float(y[top].sum() / total) if total else math.nan, share))
+        captured, _ = top_sum(y, prediction, share)
+        out.append(Metric("capture", captured / total if total else math.nan, share))
     return out
 
 
