@@ -3,6 +3,9 @@
 Tests never touch the checkout's warehouse, artifacts or generated scoring models: the
 project's sources are copied into a temporary folder, with a profile whose outputs point at
 a DuckDB file in that folder or at a database of the suite's PostgreSQL server.
+
+A toy project (one small table, one model spec, no dbt models) serves the lifecycle tests
+that need a warehouse but not dbt.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import yaml
 
 from scorehouse.project import Project, Target, find_project, resolve_target
@@ -96,3 +100,112 @@ class Warehouse:
         finally:
             con.disconnect()
 
+
+# ---------------------------------------------------------------------------------------
+# A toy project: one small table and one spec, no dbt models, for fast lifecycle tests
+
+TOY_CUTOFFS = ("2025-01-01", "2025-02-01", "2025-03-01")
+TOY_SCHEMA = {
+    "customer_id": "int64",
+    "cutoff_date": "date",
+    "x1": "float64",
+    "x2": "float64",
+    "seg": "string",
+    "rule_score": "float64",
+    "label": "int64",
+}
+TOY_SPEC: dict[str, Any] = {
+    "task": "binary",
+    "description": "Who answers the toy offer.",
+    "decisions": ["who gets the toy offer"],
+    "people": {
+        "owner": "ae@example.com",
+        "business_owner": "crm@example.com",
+        "kill_switch_owner": "head-of-crm@example.com",
+    },
+    "data": {
+        "entity_key": "customer_id",
+        "relation": "toy_features",
+        "label": "label",
+        "cutoff": "cutoff_date",
+        "features": {"numeric": ["x1", "x2"], "categorical": ["seg"]},
+    },
+    "estimator": {
+        "preprocess": {"numeric": [{"class": "SimpleImputer", "params": {"strategy": "median"}}]},
+        "model": {"class": "LogisticRegression", "params": {"C": 1.0, "max_iter": 200}},
+    },
+    "validation": {"holdout_cutoffs": 1},
+    "baseline": {"name": "x1_rule", "sql": "rule_score"},
+    "metrics": {"primary": "roc_auc", "thresholds": {"roc_auc": 0.6}},
+    "business_metric": {"name": "toy_revenue", "description": "Revenue from the toy offer."},
+    "sla": {
+        "refresh_cadence": "monthly",
+        "max_staleness": "35d",
+        "degradation": [{"metric": "roc_auc", "below_passport_minus": 0.05}],
+        "on_breach": "fallback",
+        "alert_channel": "#toys",
+    },
+    "cost": {"maintenance_per_month": 120, "currency": "EUR"},
+}
+
+
+def write_spec(models: Path, name: str, block: Any, file: str | None = None) -> Path:
+    """A dbt properties file declaring ``block`` as the spec of model ``<name>_scores``."""
+    path = models / "ml" / (file or f"{name}.yml")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model = {"name": f"{name}_scores", "config": {"meta": {"scorehouse": block}}}
+    path.write_text(yaml.safe_dump({"version": 2, "models": [model]}, sort_keys=False))
+    return path
+
+
+def toy_rows(customers: int, seed: int = 0) -> pd.DataFrame:
+    """Customers at three monthly cutoffs: two numeric features (x2 partly NULL), a category
+    (partly NULL), a label that depends on them, and a coarse rule score with many ties."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n = customers * len(TOY_CUTOFFS)
+    x1, x2 = rng.normal(size=n), rng.exponential(size=n)
+    x2[rng.random(n) < 0.1] = np.nan
+    seg = rng.choice(np.array(["a", "b", "c", None], dtype=object), size=n, p=[0.4, 0.3, 0.2, 0.1])
+    logit = 1.5 * x1 - 0.8 * np.nan_to_num(x2) + np.where(seg == "a", 0.7, 0.0)
+    return pd.DataFrame(
+        {
+            "customer_id": np.tile(np.arange(1, customers + 1), len(TOY_CUTOFFS)),
+            "cutoff_date": pd.to_datetime(np.repeat(TOY_CUTOFFS, customers)).date,
+            "x1": x1,
+            "x2": x2,
+            "seg": seg,
+            "rule_score": np.round(1 / (1 + np.exp(-x1)), 1),
+            "label": (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int),
+        }
+    )
+
+
+def toy_project(
+    dest: Path,
+    customers: int = 400,
+    spec: dict[str, Any] | None = None,
+    output: dict[str, Any] | None = None,
+) -> Project:
+    """A dbt project whose warehouse holds ``toy_features`` in the target's schema, with the
+    spec of model ``toy`` (``TOY_SPEC`` unless given). The warehouse is a DuckDB file in
+    ``dest`` unless ``output`` names another."""
+    (dest / "dbt_project.yml").write_text("name: scorehouse\nprofile: scorehouse\n")
+    output = output or duckdb_output(dest / "warehouse.duckdb", threads=1)
+    write_profile(dest, {output["type"]: output})
+    write_spec(dest / "models", "toy", spec or TOY_SPEC)
+    project = find_project(dest)
+    target = target_of(project)
+    con = connect(target)
+    try:
+        if target.schema not in con.list_databases():
+            con.create_database(target.schema)
+        # Created empty, then filled: Ibis 12 creating a table from rows in memory fails
+        # on DuckDB with sqlglot 30 (it drops a helper view by an empty name).
+        con.create_table("toy_features", schema=TOY_SCHEMA, database=target.schema)
+        rows = pa.Table.from_pandas(toy_rows(customers), preserve_index=False)
+        con.insert("toy_features", rows, database=target.schema)
+    finally:
+        con.disconnect()
+    return project

@@ -32,9 +32,13 @@ def _make(step: Step, where: str) -> BaseEstimator:
             raise SpecError(f"{where}: func {params['func']!r} is not one of {', '.join(_FUNCTIONS)}")
         params["func"] = _FUNCTIONS[params["func"]]
     try:
-        return cls(**params)
-    except TypeError as error:
+        estimator = cls(**params)
+        # scikit-learn checks parameter values only in fit: check them before reading data.
+        if hasattr(estimator, "_validate_params"):
+            estimator._validate_params()
+    except (TypeError, ValueError) as error:
         raise SpecError(f"{where}: bad params for {step.cls}: {error}") from error
+    return estimator
 
 
 def default_categorical_steps() -> list[BaseEstimator]:

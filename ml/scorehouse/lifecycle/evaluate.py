@@ -12,6 +12,11 @@ TOP_SHARES = (0.1, 0.2, 0.3)
 CALIBRATION_BINS = 10
 # A higher value is better for these; for the others (losses, errors) lower is better.
 HIGHER_IS_BETTER = {"roc_auc", "pr_auc", "r2", "lift", "capture"}
+# The single-number metrics of each task, one of which a spec names as its primary metric.
+HEADLINE_METRICS = {
+    "binary": ("roc_auc", "pr_auc", "log_loss", "brier"),
+    "regression": ("rmse", "mae", "r2"),
+}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from scorehouse.errors import ScorehouseError
+from scorehouse.lifecycle.evaluate import HEADLINE_METRICS
 
 TASKS = ("binary", "regression")
 ACTIONS = ("alert", "fallback", "disable")
@@ -272,9 +273,14 @@ def parse_spec(block: Any, name: str, path: Path) -> Spec:
     m = top.child("metrics")
     default_primary = "roc_auc" if task == "binary" else "rmse"
     primary = m.text("primary", default_primary)
+    if primary not in HEADLINE_METRICS[task]:
+        known = ", ".join(HEADLINE_METRICS[task])
+        raise SpecError(f"{m.where}.primary: {primary!r} is not a {task} metric ({known})")
     thresholds = m.get("thresholds", {}) or {}
     if not isinstance(thresholds, dict):
         raise SpecError(f"{m.where}.thresholds: expected a mapping of metric: value")
+    t = _Reader(thresholds, f"{m.where}.thresholds")
+    thresholds = {str(k): t.number(k) for k in thresholds}
     m.done()
 
     biz = top.get("business_metric", {}) or {}
@@ -321,7 +327,7 @@ def parse_spec(block: Any, name: str, path: Path) -> Spec:
         baseline_name=baseline_name,
         baseline_sql=baseline_sql,
         primary_metric=primary,
-        thresholds={str(k): float(v) for k, v in thresholds.items()},
+        thresholds=thresholds,
         business_metric={str(k): str(v) for k, v in biz.items()},
         sla=sla,
         maintenance_cost_per_month=cost,
