@@ -52,8 +52,13 @@ def refused(tmp_path: Path, block: Any, *names: str, build: bool = False) -> str
         spec = load(tmp_path, block)
         if build:
             build_estimator(spec)
-    message = str(caught.value)
-    for expected in (str(tmp_path / "models" / "ml" / "toy.yml"), "model 'toy'", *names):
+    return names_all(caught.value, tmp_path / "models" / "ml" / "toy.yml", *names)
+
+
+def names_all(error: BaseException, path: Path, *names: str) -> str:
+    """The error's message, checked to name the spec's file, its model and ``names``."""
+    message = str(error)
+    for expected in (str(path), "model 'toy'", *names):
         assert expected in message, f"{expected!r} not in: {message}"
     return message
 
@@ -330,14 +335,7 @@ def test_column_not_in_the_relation(tmp_path, toy_warehouse, changes, missing):
     spec = load(tmp_path, spec_with(**changes))
     with pytest.raises(SpecError) as caught:
         read_training_rows(toy_warehouse, spec, "main")
-    message = str(caught.value)
-    for expected in (
-        str(spec.path),
-        "model 'toy'",
-        f"column(s) {missing} are not in",
-        "'toy_features'",
-    ):
-        assert expected in message, message
+    names_all(caught.value, spec.path, f"column(s) {missing} are not in", "'toy_features'")
 
 
 def test_relation_not_in_the_warehouse(tmp_path, toy_warehouse):
@@ -352,14 +350,7 @@ def test_baseline_sql_that_does_not_run(tmp_path, toy_warehouse):
     spec = load(tmp_path, spec_with(baseline__sql="1.0 - rfm_points"))
     with pytest.raises(SpecError) as caught:
         read_training_rows(toy_warehouse, spec, "main")
-    message = str(caught.value)
-    for expected in (
-        str(spec.path),
-        "model 'toy'",
-        "baseline sql '1.0 - rfm_points'",
-        "rfm_points",
-    ):
-        assert expected in message, message
+    names_all(caught.value, spec.path, "baseline sql '1.0 - rfm_points'", "rfm_points")
 
 
 def test_rows_read_from_the_warehouse(tmp_path, toy_warehouse):
