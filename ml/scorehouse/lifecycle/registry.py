@@ -8,6 +8,7 @@ run that fails or is killed before that commit leaves every table as it was.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import shutil
 from collections.abc import Sequence
@@ -57,6 +58,12 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("bin", "INTEGER"), ("lower_bound", "FLOAT8"), ("upper_bound", "FLOAT8"),
         ("category", "TEXT"), ("is_null", "BOOLEAN"), ("share", "FLOAT8"),
     ],
+    # Every change of a passport's serving mode: who threw the kill switch, who enabled it.
+    "ml_serving_changes": [
+        ("model_name", "TEXT"), ("champion_version", "INTEGER"), ("serving_from", "TEXT"),
+        ("serving_to", "TEXT"), ("reason", "TEXT"), ("changed_by", "TEXT"),
+        ("changed_at", "TIMESTAMP"),
+    ],
 }
 
 
@@ -84,6 +91,14 @@ class TrainedVersion:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def os_user() -> str:
+    """Who runs this process, for the record of a change made by hand."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): still record something
+        return "unknown"
 
 
 class Registry:
@@ -216,12 +231,39 @@ class Registry:
         self.promote(spec, int(previous["version"]))
         return int(previous["version"])
 
-    def set_serving(self, spec: Spec, serving: str, reason: str) -> None:
-        if serving not in SERVING:
-            raise ValueError(serving)
+    def set_serving(
+        self, spec: Spec, serving: str, reason: str, *, changed_by: str | None = None
+    ) -> None:
         self.ensure_tables()
         with self.session.transaction():
-            self._write_passport(spec, serving=(serving, reason))
+            self.record_serving(spec, serving, reason, changed_by=changed_by)
+
+    def record_serving(
+        self, spec: Spec, serving: str, reason: str, *, changed_by: str | None = None
+    ) -> None:
+        """Set the passport's serving mode and log who changed it, inside the caller's
+        transaction (``ensure_tables`` first), so a change and its record commit together."""
+        if serving not in SERVING:
+            raise ValueError(serving)
+        previous = self.session.fetchall(
+            f"SELECT serving FROM {self.table('ml_passports')} WHERE model_name = ?", [spec.name]
+        )
+        self._write_passport(spec, serving=(serving, reason))
+        champion = self.champion(spec.name)
+        self._insert("ml_serving_changes", [[
+            spec.name, champion["version"] if champion else None,
+            previous[0][0] if previous else None, serving, reason,
+            changed_by or os_user(), dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        ]])
+
+    def serving_changes(self, model: str) -> list[dict[str, Any]]:
+        names = [c for c, _ in TABLES["ml_serving_changes"]]
+        rows = self.session.fetchall(
+            f"SELECT {', '.join(quote(c) for c in names)} FROM {self.table('ml_serving_changes')} "
+            "WHERE model_name = ? ORDER BY changed_at",
+            [model],
+        )
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     # --- rows --------------------------------------------------------------------------
 
