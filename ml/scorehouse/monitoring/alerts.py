@@ -1,0 +1,219 @@
+"""The ``ml_alerts`` table: one row per SLA breach, from the run that saw it until it resolves.
+
+An alert is identified by model, version and rule. While its breach lasts it stays one open
+row (``last_seen_at`` and ``last_observed`` follow it); once a run sees the rule satisfied,
+or the rule no longer applies (removed from the spec, another champion), the row is marked
+``resolved``. A rule that cannot be observed on a run (no matured labels yet) leaves its
+alert as it was: not observed is not recovered.
+
+Delivery is tracked per row: ``not_configured`` (no webhook), ``pending`` (to post),
+``delivered``, or ``failed`` (posted again on the next run until it gets through).
+``scorehouse enable`` acknowledges the model's open alerts: they stay open until the breach
+ends, but no longer ask for a human.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple, dataclass, fields
+from typing import Any
+
+from scorehouse.monitoring.rules import BREACH, OK, SKIPPED, Finding
+from scorehouse.warehouse.session import Session, quote
+
+TABLE = "ml_alerts"
+OPEN, RESOLVED = "open", "resolved"
+PENDING, DELIVERED, FAILED, NOT_CONFIGURED = "pending", "delivered", "failed", "not_configured"
+_SQL_TYPES = {
+    "str": "TEXT",
+    "int": "INTEGER",
+    "float": "FLOAT8",
+    "bool": "BOOLEAN",
+    "dt.datetime": "TIMESTAMP",
+    "dt.date": "DATE",
+}
+
+
+@dataclass
+class Alert:
+    """One row of ``ml_alerts``; the fields are its columns, in order."""
+
+    alert_id: str
+    model_name: str
+    model_version: int
+    rule: str
+    description: str
+    metric: str
+    cutoff: dt.date | None
+    observed: float | None
+    threshold: float | None
+    detail: str
+    severity: str
+    on_breach: str
+    action_taken: str
+    status: str
+    opened_at: dt.datetime
+    last_seen_at: dt.datetime
+    last_observed: float | None
+    resolved_at: dt.datetime | None
+    resolution: str | None
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None
+    delivery_status: str
+    delivery_attempts: int
+    delivery_error: str | None
+    delivered_at: dt.datetime | None
+
+    @property
+    def needs_human(self) -> bool:
+        return self.status == OPEN and self.severity == "error" and self.acknowledged_by is None
+
+
+def columns() -> list[tuple[str, str]]:
+    """``ml_alerts``' columns and SQL types, from :class:`Alert`'s fields."""
+    return [(f.name, _SQL_TYPES[str(f.type).split(" | ")[0]]) for f in fields(Alert)]
+
+
+def new_alert(finding: Finding, action_taken: str, at: dt.datetime, delivery_status: str) -> Alert:
+    return Alert(
+        alert_id=uuid.uuid4().hex,
+        model_name=finding.model,
+        model_version=finding.version,
+        rule=finding.rule,
+        description=finding.description,
+        metric=finding.metric,
+        cutoff=finding.cutoff,
+        observed=finding.observed,
+        threshold=finding.threshold,
+        detail=finding.detail,
+        severity=finding.severity,
+        on_breach=finding.on_breach,
+        action_taken=action_taken,
+        status=OPEN,
+        opened_at=at,
+        last_seen_at=at,
+        last_observed=finding.observed,
+        resolved_at=None,
+        resolution=None,
+        acknowledged_by=None,
+        acknowledged_at=None,
+        delivery_status=delivery_status,
+        delivery_attempts=0,
+        delivery_error=None,
+        delivered_at=None,
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one run does to the alerts of one model."""
+
+    new: list[Finding]
+    continuing: list[tuple[Alert, Finding]]
+    resolved: list[tuple[Alert, str]]  # the alert and why it resolved
+
+
+def plan(open_alerts: Iterable[Alert], findings: Sequence[Finding]) -> Plan:
+    """Match this run's findings of one model with its open alerts.
+
+    A breach with an open alert continues it; a breach without one opens a new alert. An
+    open alert resolves when its rule was evaluated and is satisfied (or skipped), or when
+    this run evaluated no such rule for its version (another champion, or the rule left the
+    spec); it stays open when its rule could not be observed.
+    """
+    by_key = {(f.version, f.rule): f for f in findings}
+    versions = {f.version for f in findings}
+    open_by_key = {(a.model_version, a.rule): a for a in open_alerts}
+    new = [f for f in findings if f.breached and (f.version, f.rule) not in open_by_key]
+    continuing, resolved = [], []
+    for key, alert in open_by_key.items():
+        finding = by_key.get(key)
+        if finding is None:
+            why = (
+                "the rule is no longer in the spec"
+                if alert.model_version in versions
+                else f"v{alert.model_version} is no longer the champion"
+            )
+            resolved.append((alert, why))
+        elif finding.state == BREACH:
+            continuing.append((alert, finding))
+        elif finding.state in (OK, SKIPPED):
+            resolved.append(
+                (alert, "no longer observed" if finding.state == OK else finding.detail)
+            )
+    return Plan(new, continuing, resolved)
+
+
+class AlertTable:
+    """Reads and writes ``ml_alerts`` in one schema; writes join the caller's transaction."""
+
+    def __init__(self, session: Session, schema: str):
+        self.session = session
+        self.name = f"{quote(schema)}.{quote(TABLE)}"
+        self.schema = schema
+
+    def ensure(self) -> None:
+        self.session.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.schema)}")
+        cols = ", ".join(f"{quote(c)} {t}" for c, t in columns())
+        self.session.execute(f"CREATE TABLE IF NOT EXISTS {self.name} ({cols})")
+
+    def select(self, where: str = "", params: Sequence[Any] = ()) -> list[Alert]:
+        names = [c for c, _ in columns()]
+        rows = self.session.fetchall(
+            f"SELECT {', '.join(quote(c) for c in names)} FROM {self.name} "
+            f"{'WHERE ' + where if where else ''} ORDER BY opened_at, model_name, rule",
+            params,
+        )
+        return [Alert(*row) for row in rows]
+
+    def open(self, model: str) -> list[Alert]:
+        return self.select("model_name = ? AND status = ?", [model, OPEN])
+
+    def undelivered(self) -> list[Alert]:
+        return self.select("delivery_status IN (?, ?)", [PENDING, FAILED])
+
+    def insert(self, alerts: Sequence[Alert]) -> None:
+        names = [c for c, _ in columns()]
+        listed, placeholders = ", ".join(quote(c) for c in names), ", ".join("?" for _ in names)
+        self.session.executemany(
+            f"INSERT INTO {self.name} ({listed}) VALUES ({placeholders})",
+            [astuple(a) for a in alerts],
+        )
+
+    def _update(self, alert_id: str, **values: Any) -> None:
+        sets = ", ".join(f"{quote(c)} = ?" for c in values)
+        self.session.execute(
+            f"UPDATE {self.name} SET {sets} WHERE alert_id = ?", [*values.values(), alert_id]
+        )
+
+    def seen_again(self, alert: Alert, finding: Finding, at: dt.datetime) -> None:
+        alert.last_seen_at, alert.last_observed = at, finding.observed
+        self._update(alert.alert_id, last_seen_at=at, last_observed=finding.observed)
+
+    def resolve(self, alert: Alert, why: str, at: dt.datetime) -> None:
+        alert.status, alert.resolved_at, alert.resolution = RESOLVED, at, why
+        self._update(alert.alert_id, status=RESOLVED, resolved_at=at, resolution=why)
+
+    def record_delivery(
+        self, alert: Alert, ok: bool, attempts: int, error: str | None, at: dt.datetime
+    ) -> None:
+        alert.delivery_status = DELIVERED if ok else FAILED
+        alert.delivery_attempts += attempts
+        alert.delivery_error = error
+        alert.delivered_at = at if ok else None
+        self._update(
+            alert.alert_id,
+            delivery_status=alert.delivery_status,
+            delivery_attempts=alert.delivery_attempts,
+            delivery_error=error,
+            delivered_at=alert.delivered_at,
+        )
+
+    def acknowledge(self, model: str, by: str, at: dt.datetime) -> int:
+        """Mark the model's open, unacknowledged alerts as seen by ``by``; returns how many."""
+        waiting = [a for a in self.open(model) if a.acknowledged_by is None]
+        for alert in waiting:
+            self._update(alert.alert_id, acknowledged_by=by, acknowledged_at=at)
+        return len(waiting)

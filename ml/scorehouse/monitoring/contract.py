@@ -1,0 +1,121 @@
+"""The monitoring tables ``scorehouse monitor`` reads, as models/monitoring/README.md fixes them.
+
+The dbt monitoring models build these tables; the monitor only reads them. The columns are
+listed here with the SQL type each holds, so the monitor can say exactly which table or
+column is missing when the models and this contract disagree, and so tests can build
+fixture tables with known values.
+"""
+
+from __future__ import annotations
+
+from scorehouse.errors import ScorehouseError
+from scorehouse.warehouse.session import Session
+
+CONTRACT: dict[str, list[tuple[str, str]]] = {
+    "ml_scores": [
+        ("model_name", "TEXT"),
+        ("model_version", "INTEGER"),
+        ("scored_by", "TEXT"),
+        ("entity_id", "TEXT"),
+        ("cutoff", "DATE"),
+        ("score", "FLOAT8"),
+        ("decile", "INTEGER"),
+        ("label", "INTEGER"),
+        ("scored_at", "TIMESTAMP"),
+    ],
+    "ml_score_drift": [
+        ("model_name", "TEXT"),
+        ("model_version", "INTEGER"),
+        ("cutoff", "DATE"),
+        ("n_rows", "INTEGER"),
+        ("psi", "FLOAT8"),
+        ("computed_at", "TIMESTAMP"),
+    ],
+    "ml_score_bins": [
+        ("model_name", "TEXT"),
+        ("model_version", "INTEGER"),
+        ("cutoff", "DATE"),
+        ("bin", "INTEGER"),
+        ("expected_share", "FLOAT8"),
+        ("actual_share", "FLOAT8"),
+    ],
+    "ml_feature_drift": [
+        ("model_name", "TEXT"),
+        ("model_version", "INTEGER"),
+        ("cutoff", "DATE"),
+        ("feature", "TEXT"),
+        ("kind", "TEXT"),
+        ("psi", "FLOAT8"),
+        ("null_rate", "FLOAT8"),
+        ("reference_null_rate", "FLOAT8"),
+        ("new_categories", "INTEGER"),
+        ("new_category_examples", "TEXT"),
+    ],
+    "ml_quality": [
+        ("model_name", "TEXT"),
+        ("model_version", "INTEGER"),
+        ("cutoff", "DATE"),
+        ("subject", "TEXT"),
+        ("n_rows", "INTEGER"),
+        ("positives", "INTEGER"),
+        ("roc_auc", "FLOAT8"),
+        ("pr_auc", "FLOAT8"),
+        ("brier", "FLOAT8"),
+        ("lift_top_decile", "FLOAT8"),
+    ],
+    "ml_calibration": [
+        ("model_name", "TEXT"),
+        ("model_version", "INTEGER"),
+        ("cutoff", "DATE"),
+        ("decile", "INTEGER"),
+        ("n_rows", "INTEGER"),
+        ("mean_predicted", "FLOAT8"),
+        ("observed_rate", "FLOAT8"),
+    ],
+    "ml_freshness": [
+        ("model_name", "TEXT"),
+        ("champion_version", "INTEGER"),
+        ("trained_at", "TIMESTAMP"),
+        ("model_age_days", "INTEGER"),
+        ("refresh_cadence_days", "INTEGER"),
+        ("is_retrain_due", "BOOLEAN"),
+        ("last_scored_at", "TIMESTAMP"),
+        ("days_since_scored", "INTEGER"),
+        ("max_staleness_days", "INTEGER"),
+        ("is_stale", "BOOLEAN"),
+    ],
+}
+
+# The tables the SLA rules read; the others serve charts.
+READ_BY_MONITOR = ("ml_score_drift", "ml_feature_drift", "ml_quality", "ml_freshness")
+
+
+def relation_columns(session: Session, schema: str) -> dict[str, set[str]]:
+    """The columns of every table and view in ``schema``, by relation name."""
+    rows = session.fetchall(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?",
+        [schema],
+    )
+    found: dict[str, set[str]] = {}
+    for table, column in rows:
+        found.setdefault(str(table), set()).add(str(column))
+    return found
+
+
+def check_monitoring_tables(session: Session, schema: str) -> None:
+    """Raise, naming every missing table or column, unless the tables the monitor reads exist."""
+    present = relation_columns(session, schema)
+    problems = []
+    for table in READ_BY_MONITOR:
+        if table not in present:
+            problems.append(f"table {schema}.{table} does not exist")
+            continue
+        missing = [c for c, _ in CONTRACT[table] if c not in present[table]]
+        if missing:
+            problems.append(f"{schema}.{table} lacks column(s) {', '.join(missing)}")
+    if problems:
+        raise ScorehouseError(
+            "cannot evaluate the SLAs: " + "; ".join(problems) + ". Build the monitoring models "
+            "first (`dbt build --select path:models/monitoring`, or `scorehouse run`); their "
+            "columns are fixed in models/monitoring/README.md"
+        )
