@@ -1,0 +1,203 @@
+"""``scorehouse monitor``, ``enable`` and ``run`` (the scheduled loop)."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import click
+
+from scorehouse.cli.context import Context
+from scorehouse.lifecycle.registry import Registry, now, os_user
+from scorehouse.lifecycle.spec import load_spec
+from scorehouse.lifecycle.train import model_paths
+from scorehouse.loop import PROMOTE_POLICIES, run_loop
+from scorehouse.monitoring import enable_model, run_monitor
+from scorehouse.monitoring.rules import METRICS
+from scorehouse.monitoring.summary import format_report
+from scorehouse.monitoring.webhook import ENV_VAR, WebhookSettings
+from scorehouse.warehouse import connect
+from scorehouse.warehouse.session import Session
+
+NEEDS_HUMAN = 1
+
+MONITOR_ATTENTION = (
+    "an open error alert nobody acknowledged (a degraded or stale model), a serving change "
+    "made by this run (fallback or disable), an SLA rule that cannot be evaluated, or an "
+    "alert the webhook did not take"
+)
+
+
+def _exit_status(needs_human: str) -> str:
+    """An epilog block click prints as it is: exit status 0 and 1, the latter wrapped."""
+    wrapped = textwrap.wrap(f"1  something does: {needs_human}.", 78, subsequent_indent="   ")
+    return "\b\nExit status:\n0  nothing needs a human;\n" + "\n".join(wrapped)
+
+
+MONITOR_EPILOG = (
+    "Rules: each sla.degradation rule of the spec, over one of the metrics "
+    f"{', '.join(METRICS)}; and, for every model, `stale` (an error) and `retrain_due` (a "
+    "warning) from ml_freshness.\n\n"
+    + _exit_status(MONITOR_ATTENTION)
+    + "\n\nA failure of the command itself (no warehouse, no monitoring tables) also exits "
+    "non-zero, with its reason on stderr."
+)
+RUN_EPILOG = _exit_status(
+    "a step failed, a retrained version was not promoted, or the monitor reports "
+    + MONITOR_ATTENTION
+)
+
+
+def webhook_options(command):  # type: ignore[no-untyped-def]
+    options = [
+        click.option(
+            "--webhook",
+            default=None,
+            metavar="URL",
+            help="Post alerts of every model to this Slack-compatible webhook. Without it, a "
+            f"model whose alert_channel is a URL posts there, the others to ${ENV_VAR}.",
+        ),
+        click.option(
+            "--webhook-timeout",
+            type=float,
+            default=5.0,
+            show_default=True,
+            help="Seconds per attempt.",
+        ),
+        click.option(
+            "--webhook-attempts",
+            type=click.IntRange(1, 10),
+            default=3,
+            show_default=True,
+            help="Attempts per alert (backoff 1 s, 2 s, ...) before it is left for the next run.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.command("monitor", epilog=MONITOR_EPILOG)
+@click.option(
+    "--model", "models", multiple=True, metavar="NAME", help="Only this model (repeatable)."
+)
+@webhook_options
+@click.option("--dry-run", is_flag=True, help="Evaluate and print; write, switch and post nothing.")
+@click.pass_obj
+def monitor_command(
+    ctx: Context,
+    models: tuple[str, ...],
+    webhook: str | None,
+    webhook_timeout: float,
+    webhook_attempts: int,
+    dry_run: bool,
+) -> None:
+    """Evaluate every model's SLA against the monitoring tables, record breaches in
+    ml_alerts (an open breach is not repeated; one no longer observed is resolved), post new
+    alerts to the webhook, and apply the spec's on_breach action: `alert` only alerts,
+    `fallback` serves the rule baseline from the next `dbt build`, `disable` publishes no
+    scores. `scorehouse enable NAME` switches a model back."""
+    report = run_monitor(
+        ctx.project,
+        ctx.target,
+        models=models,
+        webhook=webhook,
+        settings=WebhookSettings(timeout=webhook_timeout, attempts=webhook_attempts),
+        dry_run=dry_run,
+    )
+    for line in format_report(report):
+        click.echo(line)
+    if report.needs_human:
+        sys.exit(NEEDS_HUMAN)
+
+
+@click.command("enable")
+@click.argument("name")
+@click.option("--by", default=None, help="Who switches the model back (default: the OS user).")
+@click.option("--note", default=None, help="Why, for the passport and the serving log.")
+@click.pass_obj
+def enable_command(ctx: Context, name: str, by: str | None, note: str | None) -> None:
+    """Serve model NAME from its champion again after a fallback or disable. Records who did
+    it and when (ml_serving_changes, the passport's serving_reason) and acknowledges the
+    model's open alerts. Takes effect on the next `dbt build`."""
+    spec = load_spec(model_paths(ctx.project), name)
+    who = by or os_user()
+    con = connect(ctx.target)
+    try:
+        done = enable_model(Registry(Session(con), ctx.target.schema), spec, who, note, now())
+    finally:
+        con.disconnect()
+    if not done.changed:
+        click.echo(f"{name} is already served by its champion v{done.version}; nothing changed")
+        return
+    click.echo(f"{name} v{done.version}: serving switched from {done.previous} to model by {who}")
+    if done.acknowledged:
+        click.echo(
+            f"  acknowledged {done.acknowledged} open alert(s); they resolve when the breach ends"
+        )
+    click.echo("  run `dbt build` (or `scorehouse run`) to publish the model's scores again")
+
+
+@click.command("run", epilog=RUN_EPILOG)
+@webhook_options
+@click.option(
+    "--promote",
+    type=click.Choice(PROMOTE_POLICIES),
+    default="gated",
+    show_default=True,
+    help="gated: promote a retrained version that beats its rule and meets its thresholds; "
+    "never: keep it a challenger for a human to promote.",
+)
+@click.option("--no-retrain", is_flag=True, help="Skip training, even for models due.")
+@click.option("--quiet", is_flag=True, help="Keep dbt's progress lines off the output.")
+@click.pass_obj
+def run_command(
+    ctx: Context,
+    webhook: str | None,
+    webhook_timeout: float,
+    webhook_attempts: int,
+    promote: str,
+    no_retrain: bool,
+    quiet: bool,
+) -> None:
+    """The scheduled loop, in one command: `dbt build` of the features the models use,
+    retraining of every model due by its refresh cadence (promoted when it beats its rule),
+    `dbt build` of the scoring and monitoring models, then `scorehouse monitor`; when the
+    monitor switches a model to its rule or off, the scores are rebuilt at once.
+
+    \b
+    Schedule it weekly, e.g.
+      cron:     0 6 * * 1  cd /srv/analytics && scorehouse run --quiet
+      Airflow:  BashOperator(task_id="scorehouse",
+                             bash_command="cd /srv/analytics && scorehouse run")
+      Dagster:  an op running `scorehouse run` with subprocess, failing on a non-zero exit
+    A failed step skips what depends on it; the monitor still runs."""
+    settings = WebhookSettings(timeout=webhook_timeout, attempts=webhook_attempts)
+    report = run_loop(
+        ctx.project,
+        ctx.target,
+        webhook=webhook,
+        settings=settings,
+        promote=promote,
+        retrain=not no_retrain,
+        quiet=quiet,
+        echo=lambda m: click.echo(m, err=True),
+    )
+    click.echo("")
+    for step in report.steps:
+        click.echo(f"{step.name:<9}{step.status:<8}{step.seconds:>7.1f} s  {step.detail}".rstrip())
+    if report.monitor is not None:
+        click.echo("")
+        for line in format_report(report.monitor, verdict=False):  # the loop's verdict follows
+            click.echo(line)
+    reasons = report.attention()
+    click.echo("")
+    if reasons:
+        click.echo("needs a human:")
+        for reason in reasons:
+            click.echo(f"  - {reason}")
+        sys.exit(NEEDS_HUMAN)
+    click.echo("nothing needs a human")
+
+
+COMMANDS = (monitor_command, enable_command, run_command)

@@ -1,0 +1,225 @@
+"""``scorehouse run``: the whole scheduled loop, one command for cron, Airflow or Dagster.
+
+1. **features** — ``dbt build`` of every relation the declared models train on and score
+   (and everything upstream of them, with their tests);
+2. **retrain** — train each model whose newest version is older than its refresh cadence
+   (or that has none yet). A retrained version that beats its rule baseline and meets the
+   spec's metric thresholds on its holdout is promoted (``--promote gated``, the default);
+   otherwise it stays a challenger, shadow-scored, and a human decides. Every model's
+   scoring SQL is then regenerated from its champion;
+3. **score** — ``dbt build`` of the scoring models and everything downstream of them,
+   monitoring models included;
+4. **monitor** — ``scorehouse monitor``: SLA rules, alerts, webhook, kill switch;
+5. **rescore** — only when the monitor switched a model to its rule or off: the scoring
+   models are built again, so the switch takes effect in this run rather than the next.
+
+A failed step skips the steps that need it, but the monitor still runs whenever the
+warehouse is reachable: a kill switch must not wait for a green build. The loop needs a
+human when a step failed, when the monitor says so, or when a retrained version was not
+promoted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from scorehouse.dbt import run_dbt
+from scorehouse.errors import ScorehouseError
+from scorehouse.lifecycle.evaluate import HIGHER_IS_BETTER, headline
+from scorehouse.lifecycle.registry import Registry, now
+from scorehouse.lifecycle.spec import Spec
+from scorehouse.lifecycle.train import TrainResult, train_model
+from scorehouse.monitoring.monitor import MonitorReport, run_monitor, select_specs
+from scorehouse.monitoring.webhook import DEFAULT_SETTINGS, WebhookSettings
+from scorehouse.project import Project, Target
+from scorehouse.scoring.compile_models import compile_models
+from scorehouse.warehouse import connect
+from scorehouse.warehouse.session import Session
+
+PROMOTE_POLICIES = ("gated", "never")
+SCORING = ("--select", "path:models/ml+", "path:models/monitoring")
+Echo = Callable[[str], None]
+
+
+@dataclass
+class Step:
+    name: str
+    status: str = "skipped"  # ok, failed, skipped
+    seconds: float = 0.0
+    detail: str = ""
+
+
+@dataclass
+class LoopReport:
+    steps: list[Step] = field(default_factory=list)
+    monitor: MonitorReport | None = None
+    decisions: list[str] = field(default_factory=list)  # retrained versions left to a human
+    retrained: list[str] = field(default_factory=list)
+
+    def attention(self) -> list[str]:
+        reasons = [f"step {s.name} failed: {s.detail}" for s in self.steps if s.status == "failed"]
+        reasons += self.decisions
+        if self.monitor is not None:
+            reasons += self.monitor.attention()
+        return reasons
+
+    @property
+    def needs_human(self) -> bool:
+        return bool(self.attention())
+
+
+def is_due(versions: list[dict[str, Any]], refresh_days: int, at: dt.datetime) -> bool:
+    """Due when the model has no version, or its newest one is ``refresh_days`` old. A
+    challenger waiting for a decision counts: the loop does not pile up a new one weekly."""
+    if not versions:
+        return True
+    newest = max(v["trained_at"] for v in versions)
+    return at - newest >= dt.timedelta(days=refresh_days)
+
+
+def gate(spec: Spec, result: TrainResult) -> str | None:
+    """Why a retrained version must not be promoted automatically, or ``None`` if it may."""
+    if result.beats_baseline is not True:
+        return f"does not beat its rule baseline ({spec.baseline_name}) on the holdout"
+    for metric, threshold in spec.thresholds.items():
+        value = headline(result.model_metrics, metric)
+        if value is None:
+            return f"has no {metric} to check against its threshold {threshold}"
+        ok = value >= threshold if metric in HIGHER_IS_BETTER else value <= threshold
+        if not ok:
+            return f"{metric} {value:.4f} misses its threshold {threshold}"
+    return None
+
+
+class Loop:
+    def __init__(self, project: Project, target: Target, echo: Echo, quiet: bool):
+        self.project, self.target, self.echo, self.quiet = project, target, echo, quiet
+        self.report = LoopReport()
+
+    @contextmanager
+    def step(self, name: str, needs: tuple[str, ...] = ()) -> Iterator[Step | None]:
+        """Run a step unless a step it needs failed or was skipped; record its outcome."""
+        step = Step(name)
+        self.report.steps.append(step)
+        blocked = [s.name for s in self.report.steps if s.name in needs and s.status != "ok"]
+        if blocked:
+            step.detail = f"skipped: {', '.join(blocked)} did not succeed"
+            self.echo(f"== {name}: {step.detail}")
+            yield None
+            return
+        self.echo(f"== {name}")
+        started = time.perf_counter()
+        try:
+            yield step
+            step.status = "ok"
+        except ScorehouseError as error:
+            step.status, step.detail = "failed", str(error)
+            self.echo(f"{name} failed: {error}")
+        finally:
+            step.seconds = time.perf_counter() - started
+
+    def dbt_build(self, *args: str) -> str:
+        run = run_dbt(self.target, "build", *args, quiet=self.quiet)
+        tests = run.count("test") + run.count("unit_test")
+        return f"{run.count('model')} models, {tests} tests in {run.seconds:.0f} s"
+
+    def retrain(self, specs: dict[str, Spec], promote: str) -> None:
+        con = connect(self.target)
+        try:
+            registry = Registry(Session(con), self.target.schema)
+            registry.ensure_tables()
+            due = [
+                n
+                for n in sorted(specs)
+                if is_due(registry.versions(n), specs[n].sla.refresh_days, now())
+            ]
+        finally:
+            con.disconnect()
+        failures = []
+        for name in due:
+            try:
+                self._retrain_one(specs[name], promote)
+            except ScorehouseError as error:
+                failures.append(f"{name}: {error}")
+                self.echo(f"training {name} failed: {error}")
+        for name in sorted(specs):
+            compile_models(self.project, self.target, name)
+        if failures:
+            raise ScorehouseError("; ".join(failures))
+
+    def _retrain_one(self, spec: Spec, promote: str) -> None:
+        result = train_model(self.project, self.target, spec.name, echo=self.echo)
+        self.report.retrained.append(f"{spec.name} v{result.version}")
+        if result.status == "champion":
+            self.echo(f"{spec.name} v{result.version} is the first version: champion")
+            return
+        why_not = (
+            gate(spec, result)
+            if promote == "gated"
+            else "automatic promotion is off (--promote never)"
+        )
+        if why_not is None:
+            con = connect(self.target)
+            try:
+                Registry(Session(con), self.target.schema).promote(spec, result.version)
+            finally:
+                con.disconnect()
+            self.echo(
+                f"{spec.name} v{result.version} promoted: it beats its rule, meets its thresholds"
+            )
+            return
+        message = (
+            f"{spec.name} v{result.version} stays a challenger ({why_not}): review it, then "
+            f"`scorehouse promote {spec.name} {result.version}` or keep the champion"
+        )
+        self.report.decisions.append(message)
+        self.echo(message)
+
+
+def run_loop(
+    project: Project,
+    target: Target,
+    *,
+    webhook: str | None = None,
+    settings: WebhookSettings = DEFAULT_SETTINGS,
+    promote: str = "gated",
+    retrain: bool = True,
+    quiet: bool = False,
+    echo: Echo = print,
+) -> LoopReport:
+    """The scheduled loop (see the module doc); never raises for a failed step."""
+    if promote not in PROMOTE_POLICIES:
+        raise ValueError(promote)
+    specs = select_specs(project)
+    loop = Loop(project, target, echo, quiet)
+    relations = sorted(
+        {s.data.relation for s in specs.values()} | {s.data.score_relation for s in specs.values()}
+    )
+    with loop.step("features") as step:
+        if step is not None:
+            step.detail = loop.dbt_build("--select", *[f"+{r}" for r in relations])
+    if retrain:
+        with loop.step("retrain", needs=("features",)) as step:
+            if step is not None:
+                loop.retrain(specs, promote)
+                step.detail = ", ".join(loop.report.retrained) or "nothing due"
+    with loop.step("score", needs=("features",)) as step:
+        if step is not None:
+            step.detail = loop.dbt_build(*SCORING)
+    with loop.step("monitor") as step:
+        if step is not None:
+            loop.report.monitor = run_monitor(project, target, webhook=webhook, settings=settings)
+            step.detail = "needs a human" if loop.report.monitor.needs_human else "all rules hold"
+    switched = (
+        [m.name for m in loop.report.monitor.models if m.action] if loop.report.monitor else []
+    )
+    if switched:
+        with loop.step("rescore") as step:
+            if step is not None:
+                step.detail = f"{', '.join(switched)} switched: " + loop.dbt_build(*SCORING)
+    return loop.report
