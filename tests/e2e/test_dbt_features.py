@@ -321,14 +321,23 @@ def test_demo_command_generates_builds_and_shows_tables(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     shown = {line.split()[0]: line.split()[1] for line in lines if line.startswith("  main.")}
-    assert set(shown) == {
+    # the demo also trains and scores every declared model; monitoring tables are ml_*
+    assert {name for name in shown if not name.startswith("main.ml_")} == {
         "main.customer_cutoffs",
         "main.customer_features",
         "main.customer_labels",
         "main.customer_training",
         "main.lead_features",
+        "main.churn_scores",
+        "main.churn_score_history",
+        "main.purchase_scores",
+        "main.purchase_score_history",
     }
     assert shown["main.customer_cutoffs"] == "9"
+    scored = int(shown["main.churn_scores"].replace(",", ""))
+    assert scored > 0
+    assert shown["main.purchase_scores"] == shown["main.churn_scores"]
+    assert shown["main.churn_score_history"] == shown["main.churn_scores"]
     assert any(str(duckdb_file) in line for line in lines)
     assert "demo finished" in lines[-1]
 
