@@ -1,7 +1,7 @@
 """``scorehouse run``: the whole scheduled loop, one command for cron, Airflow or Dagster.
 
-1. **features** — ``dbt build`` of every relation the declared models train on and score
-   (and everything upstream of them, with their tests);
+1. **features** — ``dbt build`` of every relation the declared models train on and score,
+   everything upstream of them, and their tests;
 2. **retrain** — train each model whose newest version is older than its refresh cadence
    (or that has none yet). A retrained version that beats its rule baseline and meets the
    spec's metric thresholds on its holdout is promoted (``--promote gated``, the default);
@@ -202,7 +202,10 @@ def run_loop(
     )
     with loop.step("features") as step:
         if step is not None:
-            step.detail = loop.dbt_build("--select", *[f"+{r}" for r in relations])
+            # cautious: a test that also reads a model outside the selection (a relationships
+            # test to an unselected table) is left out rather than run against nothing
+            selection = ["--select", *[f"+{r}" for r in relations]]
+            step.detail = loop.dbt_build(*selection, "--indirect-selection", "cautious")
     if retrain:
         with loop.step("retrain", needs=("features",)) as step:
             if step is not None:

@@ -157,7 +157,7 @@ def test_loop_runs_every_step_and_promotes_a_better_version(project, stubs):
     result = scorehouse(project, "run", "--quiet")
     assert result.exit_code == 0, result.output
     assert stubs.calls == [
-        ("dbt", "build", "--select", "+toy_features"),
+        ("dbt", "build", "--select", "+toy_features", "--indirect-selection", "cautious"),
         ("train", "toy"),  # trained 2025-09-02, a month ago at least: due
         ("compile", "toy"),
         ("dbt", "build", *loop.SCORING),

@@ -17,47 +17,23 @@ from typing import Any
 
 import ibis
 import pytest
-import yaml
 
 from scorehouse.lifecycle.registry import Registry
 from scorehouse.lifecycle.spec import Spec, parse_spec
 from scorehouse.monitoring.contract import CONTRACT
 from scorehouse.warehouse.session import Session, quote
+from tests.support.project import TOY_SPEC, duckdb_output, write_profile, write_spec
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = "main"
 TRAINED_AT = dt.datetime(2025, 9, 2, 6, 0)
 PASSPORT_AUC = 0.80
-SPEC: dict[str, Any] = {
-    "task": "binary",
-    "description": "Who answers the toy offer.",
-    "people": {
-        "owner": "ae@example.com",
-        "business_owner": "crm@example.com",
-        "kill_switch_owner": "head-of-crm@example.com",
-    },
-    "data": {
-        "entity_key": "customer_id",
-        "relation": "toy_features",
-        "label": "label",
-        "cutoff": "cutoff_date",
-        "features": {"numeric": ["x1", "x2"], "categorical": ["seg"]},
-    },
-    "estimator": {"model": {"class": "LogisticRegression", "params": {"C": 1.0}}},
-    "baseline": {"name": "x1_rule", "sql": "rule_score"},
-    "metrics": {"primary": "roc_auc", "thresholds": {"roc_auc": 0.6}},
-    "sla": {
-        "refresh_cadence": "monthly",
-        "max_staleness": "35d",
-        "degradation": [
-            {"metric": "roc_auc", "below_passport_minus": 0.05},
-            {"metric": "score_psi", "above": 0.25},
-            {"metric": "feature_psi", "above": 0.2},
-        ],
-        "on_breach": "fallback",
-        "alert_channel": "#toys",
-    },
-}
+# The suite's toy spec, with a drift rule of each kind besides its AUC rule.
+SPEC: dict[str, Any] = copy.deepcopy(TOY_SPEC)
+SPEC["sla"]["degradation"] += [
+    {"metric": "score_psi", "above": 0.25},
+    {"metric": "feature_psi", "above": 0.2},
+]
 
 
 def spec_block(**sla: Any) -> dict[str, Any]:
@@ -73,15 +49,9 @@ def make_spec(name: str = "toy", **sla: Any) -> Spec:
 def write_project(root: Path, specs: dict[str, dict[str, Any]], database: Path) -> None:
     """A dbt project folder with the given specs and a DuckDB profile; no dbt models."""
     (root / "dbt_project.yml").write_text("name: scorehouse\nprofile: scorehouse\n")
-    output = {"type": "duckdb", "path": str(database), "schema": SCHEMA, "threads": 1}
-    profiles = {"scorehouse": {"target": "dev", "outputs": {"dev": output}}}
-    (root / "profiles.yml").write_text(yaml.safe_dump(profiles))
-    (root / "models" / "ml").mkdir(parents=True, exist_ok=True)
+    write_profile(root, {"dev": duckdb_output(database, SCHEMA, threads=1)})
     for name, block in specs.items():
-        model = {"name": f"{name}_scores", "config": {"meta": {"scorehouse": block}}}
-        (root / "models" / "ml" / f"{name}.yml").write_text(
-            yaml.safe_dump({"version": 2, "models": [model]}, sort_keys=False)
-        )
+        write_spec(root / "models", name, block)
 
 
 class Fixture:
