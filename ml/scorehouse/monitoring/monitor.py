@@ -166,7 +166,12 @@ def monitor(
 
     with session.transaction():
         _lock(session, table)
+        # Serving as it is now, under the lock: an `enable` may have run since it was read.
+        current = {p["model_name"]: str(p["serving"]) for p in registry.passports()}
         for spec, result in evaluated:
+            result.serving_before = result.serving_after = current.get(
+                spec.name, result.serving_before
+            )
             _apply(spec, result, table.open(spec.name), (registry, table), at, webhook)
 
     report = MonitorReport(results)
