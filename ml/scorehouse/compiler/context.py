@@ -11,7 +11,7 @@ from sqlglot import exp
 from scorehouse.compiler.columns import Column
 from scorehouse.compiler.query import QueryBuilder
 
-Task = Literal["binary", "multiclass", "regression"]
+Task = Literal["binary", "multiclass", "regression", "uplift"]
 Outputs = list[tuple[str, exp.Expression]]
 
 

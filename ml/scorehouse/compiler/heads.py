@@ -72,6 +72,13 @@ def regression(values: Column) -> Prediction:
     )
 
 
+def uplift(values: Column) -> Prediction:
+    """An uplift model: P(y | treated) - P(y | control), in one ``uplift`` column."""
+    return Prediction(
+        task="uplift", values=[values], finish=lambda ctx, refs: [("uplift", refs[0].expr)]
+    )
+
+
 def binary_decision(decision: Column, classes: np.ndarray, *, strict: bool = True) -> Prediction:
     """A binary classifier whose probability is expit(decision); label: decision > 0 (or >=)."""
 

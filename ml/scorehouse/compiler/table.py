@@ -5,8 +5,9 @@ from __future__ import annotations
 from sklearn import calibration as sk_calibration
 from sklearn import ensemble, linear_model, tree
 
-from scorehouse.compiler.models import calibration, linear
+from scorehouse.compiler.models import calibration, linear, uplift
 from scorehouse.compiler.trees import ensembles
+from scorehouse.uplift import estimators as uplift_estimators
 
 
 def transformer_table() -> dict[type, object]:
@@ -52,4 +53,6 @@ def model_table() -> dict[type, object]:
         ensemble.HistGradientBoostingClassifier: ensembles.hist_gradient_boosting_classifier,
         ensemble.HistGradientBoostingRegressor: ensembles.hist_gradient_boosting_regressor,
         sk_calibration.CalibratedClassifierCV: calibration.calibrated_classifier_cv,
+        uplift_estimators.TwoModelUplift: uplift.two_model_uplift,
+        uplift_estimators.ClassTransformationUplift: uplift.class_transformation_uplift,
     }
