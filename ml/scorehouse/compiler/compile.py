@@ -67,7 +67,7 @@ def compile_sql(
         raise ScorehouseError(f"{estimator!r} is not a scikit-learn estimator") from error
     check_dialect(dialect)
     names = input_names(estimator, features)
-    query = QueryBuilder(parse_relation(source, dialect), list(keep))
+    query = QueryBuilder(parse_relation(source, dialect), list(keep), dialect=dialect)
     ctx = Context(query=query, translate_transformer=None, translate_model=None)  # type: ignore[arg-type]
     ctx.translate_transformer = partial(translate_transformer, ctx)
     ctx.translate_model = partial(translate_model, ctx)

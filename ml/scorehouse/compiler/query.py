@@ -16,9 +16,13 @@ from scorehouse.compiler.columns import MAX_TERMS_PER_SUM, Column, left_sum
 
 
 class QueryBuilder:
-    def __init__(self, source: exp.Table, keep: Sequence[str]):
+    def __init__(self, source: exp.Table, keep: Sequence[str], dialect: str | None = None):
         self._source = source
         self._keep = list(keep)
+        # the dialect the query is rendered for, when known: a step may pick a form the
+        # engine handles better (trees as arrays, see trees/arrays.py); None keeps to SQL
+        # that every dialect renders
+        self.dialect = dialect
         self._ctes: list[tuple[str, exp.Select]] = []
         self._carried: list[str] = []
 
@@ -31,8 +35,14 @@ class QueryBuilder:
     def input_column(self, name: str) -> Column:
         return Column(name=name, expr=exp.column(name, quoted=True))
 
-    def stage(self, columns: Sequence[Column], label: str) -> list[Column]:
-        """Compute ``columns`` in a new CTE; return plain references to them."""
+    def stage(
+        self, columns: Sequence[Column], label: str, cross_join: exp.Expression | None = None
+    ) -> list[Column]:
+        """Compute ``columns`` in a new CTE; return plain references to them.
+
+        ``cross_join``: a one-row relation joined in, whose columns ``columns`` may use
+        (constants an engine should compute once, not per row).
+        """
         cte = f"{label}_{len(self._ctes)}"
         aliases = [f"{label}_{i}" for i in range(len(columns))]
         if set(aliases) & set(self._carried):
@@ -43,9 +53,13 @@ class QueryBuilder:
             raise ValueError(f"keep columns clash with generated names: {sorted(clash)}")
         projections = [exp.column(k, quoted=True) for k in self._keep + self._carried]
         projections += [
-            exp.alias_(c.expr, alias, quoted=True) for c, alias in zip(columns, aliases, strict=True)
+            # no copy: a stage owns its expressions (copying a large forest is slow)
+            exp.alias_(c.expr, alias, quoted=True, copy=False)
+            for c, alias in zip(columns, aliases, strict=True)
         ]
-        select = exp.select(*projections).from_(self._current)
+        select = exp.select(*projections).from_(self._current, copy=False)
+        if cross_join is not None:
+            select = select.join(cross_join, join_type="cross", copy=False)
         self._ctes.append((cte, select))
         return [
             Column(name=c.name, expr=exp.column(alias, quoted=True), numeric=c.numeric)
@@ -85,8 +99,10 @@ class QueryBuilder:
 
     def select(self, outputs: Sequence[tuple[str, exp.Expression]]) -> exp.Select:
         projections = [exp.column(k, quoted=True) for k in self._keep]
-        projections += [exp.alias_(e, name, quoted=True) for name, e in outputs]
-        query = exp.select(*projections).from_(self._current)
+        projections += [exp.alias_(e, name, quoted=True, copy=False) for name, e in outputs]
+        query = exp.select(*projections).from_(self._current, copy=False)
+        # the stages move into the query as they are: with_() would copy the whole query
+        # once per stage, quadratic in the size of a large model
         for name, cte in self._ctes:
-            query = query.with_(name, as_=cte)
+            query = query.with_(name, as_=cte, copy=False)
         return query

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scorehouse.compiler.literals import float32_cut
+from scorehouse.compiler.literals import MAX_DOUBLE
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,50 @@ class FlatTree:
     def is_leaf(self, node: int) -> bool:
         return bool(self.feature[node] < 0)
 
+    @property
+    def has_categories(self) -> bool:
+        return self.left_categories is not None and any(
+            c is not None for c in self.left_categories
+        )
 
-_cut = np.vectorize(float32_cut, otypes=[np.float64])
+    def depths(self) -> np.ndarray:
+        """The depth of every node (the root is 0), level by level, without recursion."""
+        depth = np.full(self.n_nodes, -1, dtype=np.int64)
+        depth[0] = 0
+        frontier = np.array([0], dtype=np.int64)
+        level = 0
+        while frontier.size:
+            frontier = frontier[self.feature[frontier] >= 0]
+            children = np.concatenate([self.left[frontier], self.right[frontier]])
+            level += 1
+            depth[children] = level
+            frontier = children
+        return depth
+
+    @property
+    def max_depth(self) -> int:
+        return int(self.depths().max())
+
+
+def float32_cuts(thresholds: np.ndarray) -> np.ndarray:
+    """``literals.float32_cut`` for a whole array at once (same results, bit for bit).
+
+    For each threshold, the DOUBLE cut point ``c`` with ``x <= c`` exactly when
+    ``float32(x) <= threshold``: the largest double that rounds (to nearest, ties to even)
+    onto the largest float32 ``m <= threshold``.
+    """
+    t = np.asarray(thresholds, dtype=np.float64)
+    f32 = np.float32
+    with np.errstate(over="ignore", invalid="ignore"):
+        m = t.astype(f32)
+        m = np.where(m.astype(np.float64) > t, np.nextafter(m, f32(-np.inf)), m)
+        above = np.nextafter(m, f32(np.inf))
+        midpoint = (m.astype(np.float64) + above.astype(np.float64)) / 2.0  # exact
+    even = (m.view(np.uint32) & np.uint32(1)) == 0
+    cut = np.where(even, midpoint, np.nextafter(midpoint, -np.inf))
+    cut = np.where(np.isinf(above), MAX_DOUBLE, cut)  # m is the largest float32
+    cut = np.where(np.isinf(m), np.copysign(MAX_DOUBLE, m.astype(np.float64)), cut)
+    return cut.astype(np.float64)
 
 
 def from_sklearn_tree(tree: object, values: np.ndarray) -> FlatTree:
@@ -47,7 +89,7 @@ def from_sklearn_tree(tree: object, values: np.ndarray) -> FlatTree:
     internal = feature >= 0
     cut = np.zeros(len(feature))
     if internal.any():
-        cut[internal] = _cut(np.asarray(tree.threshold)[internal])
+        cut[internal] = float32_cuts(np.asarray(tree.threshold)[internal])
     missing = getattr(tree, "missing_go_to_left", None)
     missing_left = (
         np.asarray(missing, dtype=bool) if missing is not None else np.zeros(len(feature), dtype=bool)
