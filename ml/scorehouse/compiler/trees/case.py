@@ -3,7 +3,9 @@
 For a numeric split the condition is written so that SQL's NULL falls into ELSE on the side
 scikit-learn sends missing values: ``CASE WHEN x <= c THEN left ELSE right`` when missing
 values go right, ``CASE WHEN x > c THEN right ELSE left`` when they go left. Subtrees whose
-leaves all carry the same value collapse into that value.
+leaves all carry the same value collapse into that value. Where the input has an integer
+code (``codes.py``), the node compares the code with an integer instead, with the same
+result for every input, NULL included.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlglot import exp
 
 from scorehouse.compiler import literals
 from scorehouse.compiler.columns import case
+from scorehouse.compiler.trees.codes import Codes
 from scorehouse.compiler.trees.flat import FlatTree
 
 
@@ -21,7 +24,15 @@ def _in(x: exp.Expression, members: Sequence[float]) -> exp.Expression:
     return exp.In(this=x.copy(), expressions=[literals.double(m) for m in sorted(members)])
 
 
-def _split(tree: FlatTree, node: int, x: exp.Expression, left: exp.Expression, right: exp.Expression) -> exp.Expression:
+def split_condition(
+    tree: FlatTree,
+    node: int,
+    x: exp.Expression,
+    left: exp.Expression,
+    right: exp.Expression,
+    codes: Codes | None = None,
+) -> exp.Expression:
+    """CASE sending each row to ``left`` or ``right`` at ``node``, NULL where the tree does."""
     if tree.left_categories is not None and tree.left_categories[node] is not None:
         left_set = tree.left_categories[node]
         known_right = sorted(tree.known_categories[node] - left_set)  # type: ignore[index]
@@ -30,13 +41,19 @@ def _split(tree: FlatTree, node: int, x: exp.Expression, left: exp.Expression, r
         if known_right:
             whens.append((_in(x, known_right), right))
         return case(whens, missing) if whens else missing
-    cut = literals.double(float(tree.cut[node]))
+    test = codes.test(tree, node) if codes is not None else None
+    if test is not None:
+        x, cut = test[0], exp.Literal.number(test[1])
+    else:
+        cut = literals.double(float(tree.cut[node]))
     if tree.missing_left[node]:
         return case([(exp.GT(this=x.copy(), expression=cut), right)], left)
     return case([(exp.LTE(this=x.copy(), expression=cut), left)], right)
 
 
-def tree_case(tree: FlatTree, inputs: Sequence[exp.Expression], output: int = 0) -> exp.Expression:
+def tree_case(
+    tree: FlatTree, inputs: Sequence[exp.Expression], output: int = 0, codes: Codes | None = None
+) -> exp.Expression:
     """The value of ``output`` for the leaf each row lands in."""
     built: dict[int, tuple[exp.Expression, float | None]] = {}
     stack: list[tuple[int, bool]] = [(0, False)]
@@ -55,5 +72,5 @@ def tree_case(tree: FlatTree, inputs: Sequence[exp.Expression], output: int = 0)
             built[node] = (left_sql, left_v)
         else:
             x = inputs[int(tree.feature[node])]
-            built[node] = (_split(tree, node, x, left_sql, right_sql), None)
+            built[node] = (split_condition(tree, node, x, left_sql, right_sql, codes), None)
     return built[0][0]

@@ -10,7 +10,7 @@ from sqlglot import exp
 from scorehouse.compiler import heads, literals
 from scorehouse.compiler.columns import Column, div
 from scorehouse.compiler.context import Context, Prediction
-from scorehouse.compiler.trees.case import tree_case
+from scorehouse.compiler.trees import encoding
 from scorehouse.compiler.trees.flat import FlatTree, from_hist_predictor, from_sklearn_tree
 from scorehouse.errors import UnsupportedEstimatorError
 
@@ -31,9 +31,10 @@ def _single_output(model: Any) -> None:
 
 
 def _tree_terms(ctx: Context, trees: list[FlatTree], inputs: list[Column], n_outputs: int) -> list[list[Column]]:
-    x = [c.expr for c in inputs]
+    """terms[k][t]: output k of tree t, for each row."""
+    values = encoding.leaf_values(ctx.query, trees, inputs)
     return [
-        [Column(f"tree_{t}_{k}", tree_case(tree, x, k), numeric=True) for t, tree in enumerate(trees)]
+        [Column(f"tree_{t}_{k}", values[t][k], numeric=True) for t in range(len(trees))]
         for k in range(n_outputs)
     ]
 
@@ -87,15 +88,21 @@ def _boosted_raw(ctx: Context, model: Any, inputs: list[Column]) -> list[Column]
     n_features = model.n_features_in_
     baseline = np.asarray(model._raw_predict_init(np.zeros((1, n_features), dtype=np.float32)))[0]
     stages = model.estimators_
-    k_outputs = stages.shape[1]
-    x = [c.expr for c in inputs]
+    n_stages, k_outputs = stages.shape
+    trees = []
+    for t in range(n_stages):
+        for k in range(k_outputs):
+            tree = stages[t, k].tree_
+            # predict_stages adds learning_rate * value: the same product, the same double
+            scaled = model.learning_rate * np.asarray(tree.value, dtype=np.float64)[:, 0, 0]
+            trees.append(from_sklearn_tree(tree, scaled))
+    values = encoding.leaf_values(ctx.query, trees, inputs)
     totals = []
     for k in range(k_outputs):
         terms = [Column("init", literals.double(float(baseline[k])), numeric=True)]
-        for t in range(stages.shape[0]):
-            tree = stages[t, k].tree_
-            scaled = model.learning_rate * np.asarray(tree.value, dtype=np.float64)[:, 0, 0]
-            terms.append(Column(f"tree_{t}", tree_case(from_sklearn_tree(tree, scaled), x), numeric=True))
+        terms += [
+            Column(f"tree_{t}", values[t * k_outputs + k][0], numeric=True) for t in range(n_stages)
+        ]
         totals.append(terms)
     return ctx.query.sum_in_order(totals, "boost")
 
@@ -118,14 +125,21 @@ def _hist_raw(ctx: Context, model: Any, inputs: list[Column]) -> list[Column]:
         encoded = ctx.translate_transformer(model._preprocessor, inputs)
         inputs = ctx.query.stage(encoded, "categories")
     known_bitsets, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
-    x = [c.expr for c in inputs]
     baseline = np.asarray(model._baseline_prediction, dtype=np.float64).reshape(-1)
+    k_outputs = model.n_trees_per_iteration_
+    trees = [
+        from_hist_predictor(predictors[k], known_bitsets, f_idx_map)
+        for predictors in model._predictors
+        for k in range(k_outputs)
+    ]
+    values = encoding.leaf_values(ctx.query, trees, inputs)
     totals = []
-    for k in range(model.n_trees_per_iteration_):
+    for k in range(k_outputs):
         terms = [Column("baseline", literals.double(float(baseline[k])), numeric=True)]
-        for t, predictors in enumerate(model._predictors):
-            tree = from_hist_predictor(predictors[k], known_bitsets, f_idx_map)
-            terms.append(Column(f"tree_{t}", tree_case(tree, x), numeric=True))
+        terms += [
+            Column(f"tree_{t}", values[t * k_outputs + k][0], numeric=True)
+            for t in range(len(model._predictors))
+        ]
         totals.append(terms)
     return ctx.query.sum_in_order(totals, "boost")
 
