@@ -48,3 +48,7 @@ def cli(ctx: click.Context, project_dir: Path | None, target: str | None, profil
 
 for command in (compile_command, demo_data_command, demo_command, *LIFECYCLE_COMMANDS, *MONITOR_COMMANDS):
     cli.add_command(command)
+
+from scorehouse.cli.uplift_cmd import uplift_command  # noqa: E402
+
+cli.add_command(uplift_command)
