@@ -10,6 +10,7 @@ from scorehouse.cli.compile_cmd import compile_command
 from scorehouse.cli.context import Context
 from scorehouse.cli.lifecycle_cmds import COMMANDS as LIFECYCLE_COMMANDS
 from scorehouse.cli.monitor_cmds import COMMANDS as MONITOR_COMMANDS
+from scorehouse.cli.report_cmd import report_command
 from scorehouse.cli.demo_cmd import demo_command
 from scorehouse.cli.demo_data_cmd import demo_data_command
 from scorehouse.errors import ScorehouseError
@@ -46,6 +47,7 @@ def cli(ctx: click.Context, project_dir: Path | None, target: str | None, profil
     ctx.obj = Context(project_dir, target, profiles_dir)
 
 
+cli.add_command(report_command)
 for command in (compile_command, demo_data_command, demo_command, *LIFECYCLE_COMMANDS, *MONITOR_COMMANDS):
     cli.add_command(command)
 
