@@ -35,6 +35,7 @@ from tests.support.project import (
     Warehouse,
     copy_project,
     duckdb_output,
+    postgres_output,
     target_of,
     write_spec,
 )
@@ -164,12 +165,10 @@ def toy_models(project: Project) -> None:
     models = project.root / "models"
     write_spec(models, "toy", spec)
     (models / "ml" / "toy_scores.sql").write_text("select 1 as placeholder\n")
-    (models / "ml" / "toy_score_history.sql").write_text(
-        "{{ config(materialized='table') }}\nselect * from raw.toy_history\n"
-    )
-    (models / "ml" / "toy_features.sql").write_text(
-        "{{ config(materialized='table') }}\nselect * from raw.toy_features_raw\n"
-    )
+    for name, raw in (("toy_score_history", "toy_history"), ("toy_features", "toy_features_raw")):
+        (models / "ml" / f"{name}.sql").write_text(
+            f"{{{{ config(materialized='table') }}}}\nselect * from raw.{raw}\n"
+        )
 
 
 @dataclass
@@ -183,10 +182,18 @@ class Lab:
         return Warehouse(self.target).read(self.target.schema, name)
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory) -> Iterator[Lab]:
-    root: Path = tmp_path_factory.mktemp("uplift")
-    project = copy_project(root, {"duckdb": duckdb_output(root / "warehouse.duckdb")})
+@pytest.fixture(
+    scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def lab(request, tmp_path_factory) -> Iterator[Lab]:
+    backend = request.param
+    root: Path = tmp_path_factory.mktemp(f"uplift-{backend}")
+    if backend == "duckdb":
+        output = duckdb_output(root / "warehouse.duckdb")
+    else:
+        db = request.getfixturevalue("postgres_server").create_database("scorehouse_uplift")
+        output = postgres_output(db)
+    project = copy_project(root, {backend: output})
     target = target_of(project)
     data = synthetic()
     load(target, data)
