@@ -245,3 +245,84 @@ def test_the_local_qini_is_scikit_uplifts():
         s = np.round(s, 2) if ties else s
         assert abs(qini_auc_score(y, s, t) - sklift.qini_auc_score(y, s, t)) < 1e-9
         assert abs(uplift_auc_score(y, s, t) - sklift.uplift_auc_score(y, s, t)) < 1e-9
+
+
+# ------------------------------------------------- training an uplift model through the spec
+
+
+def _uplift_spec() -> dict:
+    from tests.support.project import TOY_SPEC
+
+    spec = {**TOY_SPEC, "task": "uplift", "description": "Whose mind the toy offer changes."}
+    spec["data"] = {**TOY_SPEC["data"], "relation": "toy_campaigns", "label": "converted",
+                    "treatment": "treated", "features": {"numeric": ["x1", "x2"]}}  # fmt: skip
+    spec["estimator"] = {**TOY_SPEC["estimator"], "uplift": "two_model"}
+    spec["metrics"] = {"primary": "qini"}
+    spec["sla"] = {**TOY_SPEC["sla"], "degradation": []}
+    return spec
+
+
+def _toy_campaigns(n: int = 3000) -> pd.DataFrame:
+    """Three campaigns (cutoffs), randomised 50/50; x2 drives the uplift, the rule ranks by x1."""
+    X, y, t, _ = _campaign(n, seed=4)
+    cutoffs = pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"]).date
+    return pd.DataFrame(
+        {"customer_id": np.arange(n), "cutoff_date": np.array(cutoffs)[np.arange(n) % 3],
+         "x1": X.a, "x2": X.b, "rule_score": X.a, "treated": t, "converted": y}
+    )  # fmt: skip
+
+
+def test_an_uplift_model_trains_through_the_spec_and_its_sql_scores_uplift(tmp_path):
+    import duckdb
+    import joblib
+
+    from scorehouse.lifecycle.spec import load_spec
+    from scorehouse.lifecycle.train import model_paths, train_model
+    from scorehouse.project import find_project
+    from tests.support.project import duckdb_output, target_of, write_profile, write_spec
+
+    (tmp_path / "dbt_project.yml").write_text("name: scorehouse\nprofile: scorehouse\n")
+    write_profile(tmp_path, {"duckdb": duckdb_output(tmp_path / "warehouse.duckdb", threads=1)})
+    write_spec(tmp_path / "models", "toy_uplift", _uplift_spec())
+    rows = _toy_campaigns()
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("CREATE TABLE toy_campaigns AS SELECT * FROM rows")
+    con.close()
+    project = find_project(tmp_path)
+
+    spec = load_spec(model_paths(project), "toy_uplift")
+    assert (spec.task, spec.data.treatment, spec.primary_metric) == ("uplift", "treated", "qini")
+    result = train_model(project, target_of(project), "toy_uplift")
+    model = {m.name: m.value for m in result.model_metrics if m.at is None}
+    rule = {m.name: m.value for m in result.baseline_metrics if m.at is None}
+    assert model["qini"] > rule["qini"] and result.beats_baseline
+    assert result.status == "champion"
+
+    estimator = joblib.load(result.artifact_dir / "pipeline.joblib")
+    assert isinstance(estimator, TwoModelUplift)
+    sql = (result.artifact_dir / "scoring.sql").read_text()
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    scored = con.execute(sql).df().sort_values("customer_id")
+    con.close()
+    assert list(scored.columns) == ["customer_id", "cutoff_date", "uplift"]
+    expected = estimator.predict(rows.sort_values("customer_id")[["x1", "x2"]])
+    np.testing.assert_allclose(scored.uplift.to_numpy(), expected, rtol=0, atol=1e-12)
+
+    # the dbt scores model of an uplift model carries the uplift as its score
+    from scorehouse.scoring.generate import scores_model
+
+    champion = {"version": result.version, "artifact_dir": str(result.artifact_dir),
+                "trained_at": "2025-03-02"}  # fmt: skip
+    generated = scores_model(spec, champion, [], "duckdb")
+    assert "uplift as score" in generated
+
+
+def test_an_uplift_spec_needs_its_treatment_column(tmp_path):
+    from scorehouse.lifecycle.spec import SpecError, load_spec
+    from tests.support.project import write_spec
+
+    spec = _uplift_spec()
+    spec["data"] = {k: v for k, v in spec["data"].items() if k != "treatment"}
+    write_spec(tmp_path / "models", "toy_uplift", spec)
+    with pytest.raises(SpecError, match=r"data\.treatment: required for task uplift"):
+        load_spec([tmp_path / "models"], "toy_uplift")

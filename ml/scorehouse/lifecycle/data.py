@@ -32,6 +32,8 @@ def check_columns(spec: Spec, columns: list[str], relation: str) -> None:
     needed = [d.entity_key, d.cutoff, *d.features]
     if relation == d.relation:
         needed.append(d.label)
+        if d.treatment is not None:
+            needed.append(d.treatment)
     missing = [c for c in needed if c not in columns]
     if missing:
         raise SpecError(
@@ -51,6 +53,8 @@ def read_training_rows(con: Any, spec: Spec, schema: str) -> pd.DataFrame:
     # view's name under sqlglot 30.
     query_schema = {**table.schema(), BASELINE_COLUMN: "float64"}
     columns = [d.entity_key, d.cutoff, d.label, *d.features, BASELINE_COLUMN]
+    if d.treatment is not None:
+        columns.insert(3, d.treatment)
     try:
         expr = con.sql(
             f"SELECT *, ({spec.baseline_sql}) AS {BASELINE_COLUMN} FROM {relation_sql}",

@@ -67,6 +67,12 @@ def build_estimator(spec: Spec) -> BaseEstimator:
         preprocess = ColumnTransformer(branches, remainder="drop")
         estimator = Pipeline([("preprocess", preprocess), ("model", _make(spec.estimator.model, f"{where}.model"))])
     check_compilable(estimator, where)
+    if spec.task == "uplift":
+        from scorehouse.uplift import estimators as uplift
+
+        if spec.estimator.uplift == "class_transformation":
+            return uplift.ClassTransformationUplift(estimator)
+        return uplift.TwoModelUplift(estimator)
     return estimator
 
 

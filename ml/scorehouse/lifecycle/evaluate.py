@@ -11,11 +11,12 @@ from sklearn import metrics
 TOP_SHARES = (0.1, 0.2, 0.3)
 CALIBRATION_BINS = 10
 # A higher value is better for these; for the others (losses, errors) lower is better.
-HIGHER_IS_BETTER = {"roc_auc", "pr_auc", "r2", "lift", "capture"}
+HIGHER_IS_BETTER = {"roc_auc", "pr_auc", "r2", "lift", "capture", "qini", "auuc", "uplift_at"}
 # The single-number metrics of each task, one of which a spec names as its primary metric.
 HEADLINE_METRICS = {
     "binary": ("roc_auc", "pr_auc", "log_loss", "brier"),
     "regression": ("rmse", "mae", "r2"),
+    "uplift": ("qini", "auuc"),
 }
 
 
@@ -87,7 +88,33 @@ def regression_metrics(y: np.ndarray, prediction: np.ndarray) -> list[Metric]:
     return out
 
 
-def evaluate(task: str, y: np.ndarray, score: np.ndarray) -> list[Metric]:
+def uplift_metrics(y: np.ndarray, score: np.ndarray, treatment: np.ndarray) -> list[Metric]:
+    """Qini coefficient and AUUC (scikit-uplift's definitions), and the observed uplift
+    (treated rate - control rate) among the top shares by score."""
+    from scorehouse.report.curves import qini_auc_score, uplift_auc_score
+
+    y, t = np.asarray(y, dtype=np.float64), np.asarray(treatment, dtype=np.int64)
+    score = np.asarray(score, dtype=np.float64)
+    out = [
+        Metric("qini", qini_auc_score(y, score, t)),
+        Metric("auuc", uplift_auc_score(y, score, t)),
+    ]
+    order = np.argsort(-score, kind="mergesort")
+    for share in TOP_SHARES:
+        top = order[: max(1, int(round(share * len(score))))]
+        treated, control = y[top][t[top] == 1], y[top][t[top] == 0]
+        value = treated.mean() - control.mean() if len(treated) and len(control) else math.nan
+        out.append(Metric("uplift_at", float(value), share))
+    return out
+
+
+def evaluate(
+    task: str, y: np.ndarray, score: np.ndarray, treatment: np.ndarray | None = None
+) -> list[Metric]:
+    if task == "uplift":
+        if treatment is None:
+            raise ValueError("uplift metrics need the treatment column")
+        return uplift_metrics(y, score, treatment)
     return binary_metrics(y, score) if task == "binary" else regression_metrics(y, score)
 
 

@@ -29,7 +29,9 @@ import yaml
 from scorehouse.errors import ScorehouseError
 from scorehouse.lifecycle.evaluate import HEADLINE_METRICS
 
-TASKS = ("binary", "regression")
+TASKS = ("binary", "regression", "uplift")
+# How an uplift model turns the declared classifier into uplift (scorehouse.uplift.estimators)
+UPLIFT_METHODS = ("two_model", "class_transformation")
 ACTIONS = ("alert", "fallback", "disable")
 CADENCES = {"daily": 1, "weekly": 7, "monthly": 30, "quarterly": 91}
 _DURATION = re.compile(r"^(\d+)\s*d(ays?)?$")
@@ -72,6 +74,8 @@ class Data:
     numeric: tuple[str, ...]
     categorical: tuple[str, ...]
     score_relation: str
+    # uplift: the 0/1 column saying who was treated in the randomised campaign
+    treatment: str | None = None
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -90,6 +94,7 @@ class Estimator:
     numeric_steps: tuple[Step, ...]
     categorical_steps: tuple[Step, ...]
     entry_point: str | None
+    uplift: str = "two_model"  # task uplift: one of UPLIFT_METHODS
 
 
 @dataclass(frozen=True)
@@ -238,14 +243,20 @@ def parse_spec(block: Any, name: str, path: Path) -> Spec:
         numeric=numeric,
         categorical=categorical,
         score_relation=d.text("score_relation", relation),
+        treatment=d.text("treatment") or None,
     )
     d.done()
+    if task == "uplift" and data.treatment is None:
+        raise SpecError(f"{d.where}.treatment: required for task uplift (the 0/1 treated column)")
     duplicated = sorted({c for c in data.features if data.features.count(c) > 1})
     if duplicated:
         raise SpecError(f"{d.where}.features: listed twice: {', '.join(duplicated)}")
 
     e = top.child("estimator", required=True)
     entry_point = e.text("entry_point") or None
+    uplift = e.text("uplift", "two_model")
+    if uplift not in UPLIFT_METHODS:
+        raise SpecError(f"{e.where}.uplift: {uplift!r} is not one of {', '.join(UPLIFT_METHODS)}")
     model_item = e.get("model")
     pre = e.child("preprocess")
     numeric_steps, categorical_steps = _steps(pre, "numeric"), _steps(pre, "categorical")
@@ -258,6 +269,7 @@ def parse_spec(block: Any, name: str, path: Path) -> Spec:
         numeric_steps=numeric_steps,
         categorical_steps=categorical_steps,
         entry_point=entry_point,
+        uplift=uplift,
     )
 
     v = top.child("validation")
@@ -271,7 +283,7 @@ def parse_spec(block: Any, name: str, path: Path) -> Spec:
     b.done()
 
     m = top.child("metrics")
-    default_primary = "roc_auc" if task == "binary" else "rmse"
+    default_primary = {"binary": "roc_auc", "uplift": "qini"}.get(task, "rmse")
     primary = m.text("primary", default_primary)
     if primary not in HEADLINE_METRICS[task]:
         known = ", ".join(HEADLINE_METRICS[task])

@@ -65,6 +65,7 @@ def score(estimator: Any, spec: Spec, frame: pd.DataFrame) -> np.ndarray:
     X = frame[list(spec.data.features)]
     if spec.task == "binary":
         return np.asarray(estimator.predict_proba(X))[:, 1]
+    # uplift: predict is the uplift; regression: the prediction
     return np.asarray(estimator.predict(X), dtype=np.float64)
 
 
@@ -81,12 +82,19 @@ def train_model(project: Project, target: Target, name: str, echo: Echo = lambda
     label = spec.data.label
     echo(f"{len(train_rows):,} training rows, {len(holdout):,} holdout rows (newest {spec.holdout_cutoffs} cutoff(s))")
     with step(echo, f"fitting {type(estimator[-1]).__name__ if hasattr(estimator, 'steps') else type(estimator).__name__}"):
-        estimator.fit(train_rows[list(spec.data.features)], train_rows[label])
+        X, y = train_rows[list(spec.data.features)], train_rows[label]
+        if spec.data.treatment is None:
+            estimator.fit(X, y)
+        else:
+            estimator.fit(X, y, train_rows[spec.data.treatment])
 
     with step(echo, "evaluating against the rule baseline"):
         y_holdout = holdout[label].to_numpy()
-        model_metrics = evaluate(spec.task, y_holdout, score(estimator, spec, holdout))
-        baseline_metrics = evaluate(spec.task, y_holdout, holdout[BASELINE_COLUMN].to_numpy(dtype=np.float64))
+        t_holdout = None if spec.data.treatment is None else holdout[spec.data.treatment].to_numpy()
+        model_metrics = evaluate(spec.task, y_holdout, score(estimator, spec, holdout), t_holdout)
+        baseline_metrics = evaluate(
+            spec.task, y_holdout, holdout[BASELINE_COLUMN].to_numpy(dtype=np.float64), t_holdout
+        )
         model_value = headline(model_metrics, spec.primary_metric)
         baseline_value = headline(baseline_metrics, spec.primary_metric)
         verdict = beats(model_value, baseline_value, spec.primary_metric)

@@ -47,7 +47,8 @@ def _label_literal(value: Any, dialect: str) -> str:
 def _compiled_select(spec: Spec, version: dict[str, Any], dialect: str, scored_by: str) -> str:
     estimator = load_pipeline(version["artifact_dir"])
     sql = compile_sql(estimator, source=SOURCE_CTE, dialect=dialect, keep=[spec.data.entity_key, spec.data.cutoff])
-    value = "score" if spec.task == "binary" else "prediction"
+    # an uplift model's uplift is its score: customers are targeted by it
+    value = {"binary": "score", "uplift": "uplift"}.get(spec.task, "prediction")
     label = "label" if spec.task == "binary" else "cast(null as integer)"
     body = textwrap.indent("{% raw %}" + sql + "{% endraw %}", "        ")
     return (
