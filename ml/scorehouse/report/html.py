@@ -3,7 +3,6 @@ network, readable offline by someone who has never seen the warehouse."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 from collections import defaultdict
@@ -102,6 +101,23 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+def _words(value: Any) -> Any:
+    """A passport field stored as JSON, in words: a list joined by semicolons, a mapping
+    as "name: description"."""
+    if not isinstance(value, str) or not value.startswith(("[", "{")):
+        return value
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return value
+    if isinstance(parsed, dict):
+        name, description = parsed.get("name"), parsed.get("description")
+        return f"{name}: {description}" if name and description else (name or description)
+    if isinstance(parsed, list):
+        return "; ".join(str(item) for item in parsed) or None
+    return value
+
+
 def _empty(text: str) -> str:
     return f'<p class="empty">{escape(text)}</p>'
 
@@ -176,13 +192,10 @@ def _passport(data: ReportData) -> str:
     p = data.passport
     if p is None:
         return ""
-    decisions = p.get("decisions")
-    with contextlib.suppress(TypeError, ValueError):
-        decisions = ", ".join(json.loads(decisions)) if decisions else None
     cost = p.get("maintenance_cost_per_month")
     items = [
         ("Task", p.get("task")),
-        ("Decisions it informs", decisions),
+        ("Decisions it informs", _words(p.get("decisions"))),
         ("Owner", p.get("owner")),
         ("Business owner", p.get("business_owner")),
         ("Who may switch it off", p.get("kill_switch_owner")),
@@ -198,12 +211,12 @@ def _passport(data: ReportData) -> str:
             "Refresh every",
             f"{_plain(p['refresh_cadence_days'])} days" if p.get("refresh_cadence_days") else None,
         ),
-        ("Business metric", p.get("business_metric")),
+        ("Business metric", _words(p.get("business_metric"))),
         (
             "Upkeep per month",
             f"{_number(cost)} {p.get('currency') or ''}" if cost is not None else None,
         ),
-        ("When it counts as degraded", p.get("degradation_rules")),
+        ("When it counts as degraded", _words(p.get("degradation_rules"))),
         ("Alerts go to", p.get("alert_channel")),
     ]
     body = (
