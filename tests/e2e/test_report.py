@@ -304,7 +304,7 @@ def test_a_warehouse_without_monitoring_or_uplift_tables(tmp_path):
 def test_an_unknown_model_is_named(full):
     result = CliRunner().invoke(cli, ["--project-dir", str(full), "report", "nope"])
     assert result.exit_code != 0
-    assert "no passport for nope" in result.output
+    assert "no model nope" in result.output
 
 
 def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -342,3 +342,32 @@ def test_chromium_renders_the_report_with_its_charts(full, tmp_path):
     assert any(
         abs(r - 0x1B) < 8 and abs(g - 0x6C) < 8 and abs(b - 0xA8) < 8 for _, (r, g, b) in colours
     )
+
+
+def test_the_report_reads_the_uplift_tables_dbt_builds(tmp_path):
+    """The uplift tables as ``scorehouse uplift`` builds them (the uplift SQL tests' own
+    campaigns and toy model), read and charted by the report."""
+    from scorehouse.dbt import run_dbt
+    from scorehouse.uplift.lift import run_uplift
+    from tests.e2e.test_uplift_sql import load, synthetic, toy_models
+    from tests.support.project import copy_project, target_of
+
+    project = copy_project(tmp_path, {"duckdb": duckdb_output(tmp_path / "warehouse.duckdb")})
+    target = target_of(project)
+    load(target, synthetic())
+    toy_models(project)
+    parents = ("stg_raw__campaigns", "stg_raw__campaign_assignments", "toy_scores",
+               "toy_score_history", "toy_features")  # fmt: skip
+    run_dbt(target, "run", "--select", *parents, quiet=True)
+    verdict = run_uplift(project, target, ["toy"]).verdicts["toy"][1].verdict
+
+    _report(tmp_path, "toy")
+    html = (tmp_path / "out" / "toy.html").read_text()
+    assert "No passport yet" in html  # the toy model was scored, never trained here
+    assert f'<div class="verdict {verdict}" id="verdict">' in html
+    for section in ("lift", "deciles", "curves", "verdict"):
+        body = html.split(f'<section id="{section}">')[1].split("</section>")[0]
+        assert 'class="empty"' not in body, section
+    charts = re.findall(r'<svg class="chart".*?</svg>', html, flags=re.S)
+    assert len(charts) >= 3  # a decile chart and two curves per campaign scored
+    assert all(len(re.findall(r'class="point"', chart)) >= 10 for chart in charts)

@@ -34,8 +34,8 @@ def write_reports(target: Target, names: Sequence[str], out_dir: Path) -> list[P
         unknown = [n for n in chosen if n not in known]
         if unknown:
             raise ScorehouseError(
-                f"no passport for {', '.join(unknown)} in {target.schema}: train it first "
-                f"(models with a passport: {', '.join(known) or 'none'})"
+                f"no model {', '.join(unknown)} in {target.schema}: nothing registered or "
+                f"measured for it (models known: {', '.join(known) or 'none'})"
             )
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []

@@ -52,12 +52,18 @@ class ReportData:
         return rows[0] if rows else None
 
 
+# the tables that name the models a report can be written for
+MODEL_TABLES = ("ml_passports", "ml_model_versions", "uplift_verdicts", "uplift_by_decile")
+
+
 def model_names(session: Session, schema: str) -> list[str]:
-    """Every model with a passport."""
-    if "ml_passports" not in _tables(session, schema):
-        return []
-    rows = session.ibis.table("ml_passports", database=schema).select("model_name").to_pyarrow()
-    return sorted(set(rows.column("model_name").to_pylist()))
+    """Every model with a passport, a registered version, or uplift measured."""
+    names: set[str] = set()
+    for table in sorted(set(MODEL_TABLES) & _tables(session, schema)):
+        relation = session.ibis.table(table, database=schema)
+        column = relation.select("model_name").distinct().to_pyarrow().column("model_name")
+        names.update(n for n in column.to_pylist() if n is not None)
+    return sorted(names)
 
 
 def load_report_data(
