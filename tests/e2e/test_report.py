@@ -344,15 +344,23 @@ def test_chromium_renders_the_report_with_its_charts(full, tmp_path):
     )
 
 
-def test_the_report_reads_the_uplift_tables_dbt_builds(tmp_path):
+@pytest.mark.parametrize(
+    "backend", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_the_report_reads_the_uplift_tables_dbt_builds(backend, tmp_path, request):
     """The uplift tables as ``scorehouse uplift`` builds them (the uplift SQL tests' own
     campaigns and toy model), read and charted by the report."""
     from scorehouse.dbt import run_dbt
     from scorehouse.uplift.lift import run_uplift
     from tests.e2e.test_uplift_sql import load, synthetic, toy_models
-    from tests.support.project import copy_project, target_of
+    from tests.support.project import copy_project, postgres_output, target_of
 
-    project = copy_project(tmp_path, {"duckdb": duckdb_output(tmp_path / "warehouse.duckdb")})
+    if backend == "duckdb":
+        output = duckdb_output(tmp_path / "warehouse.duckdb")
+    else:
+        server = request.getfixturevalue("postgres_server")
+        output = postgres_output(server.create_database("scorehouse_report"))
+    project = copy_project(tmp_path, {backend: output})
     target = target_of(project)
     load(target, synthetic())
     toy_models(project)
