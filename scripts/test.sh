@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Set up everything the tests need (venv, packages, the PostgreSQL binaries) and run them.
+# Set up everything the tests need (venv, packages, PostgreSQL and Chromium from Debian) and run them.
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
-scripts/postgres.sh
+scripts/system-packages.sh
 exec .venv/bin/python -m pytest "$@"

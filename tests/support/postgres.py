@@ -67,7 +67,7 @@ class ManagedPostgres:
     def __init__(self) -> None:
         bin_dir = find_bin_dir()
         if bin_dir is None:
-            raise RuntimeError("PostgreSQL is not installed: run scripts/postgres.sh")
+            raise RuntimeError("PostgreSQL is not installed: run scripts/system-packages.sh")
         self.bin_dir = bin_dir
         self.owner = "postgres" if os.geteuid() == 0 else None
         self.root = Path(tempfile.mkdtemp(prefix="scorehouse-pg-"))
