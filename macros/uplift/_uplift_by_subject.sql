@@ -1,14 +1,19 @@
 {#- Private: the rows of uplift_scored_assignments once per ranking subject, with the
     subject's value as `ranking`: 'model' ranks by the model's score, 'rule' by the spec's
-    rule baseline (only where the rule has a value). Ties are broken by customer_id,
-    descending, wherever a row order matters. -#}
+    rule baseline (only where the rule has a value). One pass over the relation. Ties are
+    broken by customer_id, descending, wherever a row order matters. -#}
 {% macro _uplift_by_subject(relation) -%}
-    select model_name, model_version, campaign_id, customer_id, treatment, converted, revenue,
-        cast('model' as {{ dbt.type_string() }}) as subject, score as ranking
-    from {{ relation }}
-    union all
-    select model_name, model_version, campaign_id, customer_id, treatment, converted, revenue,
-        cast('rule' as {{ dbt.type_string() }}) as subject, rule_score as ranking
-    from {{ relation }}
-    where rule_score is not null
+    select * from (
+        select
+            scored.model_name, scored.model_version, scored.campaign_id, scored.customer_id,
+            scored.treatment, scored.converted, scored.revenue, subjects.subject,
+            case when subjects.subject = 'model' then scored.score else scored.rule_score end as ranking
+        from {{ relation }} as scored
+        cross join (
+            select cast('model' as {{ dbt.type_string() }}) as subject
+            union all
+            select cast('rule' as {{ dbt.type_string() }}) as subject
+        ) as subjects
+    ) as by_subject
+    where ranking is not null
 {%- endmacro %}

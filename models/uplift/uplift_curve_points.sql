@@ -6,8 +6,15 @@
 -- At a point with N customers, N_t treated and N_c control, Y_t and Y_c conversions:
 --   qini   = Y_t - Y_c * (N_t / N_c)                 (0 when N_c = 0)
 --   uplift = (Y_t / N_t - Y_c / N_c) * N             (each ratio 0 when its count is 0)
--- uplift_ranking integrates them; uplift_curves keeps a hundred points for charts.
-{%- set double, text = scorehouse.type_double(), dbt.type_string() %}
+-- The perfect orderings rank customers by their cell alone (treated or control, converted
+-- or not), so their points come from the four cell counts, not from another pass over
+-- the rows: perfect Qini ranks treated responders (1) over non-responders (0) over
+-- control responders (-1); perfect uplift ranks treated responders (3) over control
+-- non-responders (2), then control responders and treated non-responders (1 and 0, the
+-- larger group of the two first). uplift_ranking integrates the curves; uplift_curves
+-- keeps a hundred points of each for charts.
+{%- set double, text, bigint = scorehouse.type_double(), dbt.type_string(), dbt.type_bigint() %}
+{%- set keys = 'model_name, model_version, campaign_id, subject' %}
 
 with
 
@@ -15,57 +22,75 @@ subjects as (
     {{ scorehouse._uplift_by_subject(ref('uplift_scored_assignments')) }}
 ),
 
-totals as (
+actual as (
     select
-        model_name, model_version, campaign_id, subject,
-        -- control responders against treated non-responders decide the perfect uplift order
-        sum((1 - treatment) * converted) > sum(treatment * (1 - converted)) as by_response
-    from subjects
-    group by model_name, model_version, campaign_id, subject
-),
-
-orderings as (
-    select model_name, model_version, campaign_id, subject,
-        cast('actual' as {{ text }}) as ordering, ranking, treatment, converted
-    from subjects
-    union all
-    select model_name, model_version, campaign_id, subject,
-        cast('perfect_qini' as {{ text }}) as ordering,
-        cast(converted * treatment - converted * (1 - treatment) as {{ double }}) as ranking,
-        treatment, converted
-    from subjects
-    union all
-    select subjects.model_name, subjects.model_version, subjects.campaign_id, subjects.subject,
-        cast('perfect_uplift' as {{ text }}) as ordering,
-        cast(2 * (case when subjects.converted = subjects.treatment then 1 else 0 end)
-             + case when totals.by_response then subjects.converted else subjects.treatment end
-             as {{ double }}) as ranking,
-        subjects.treatment, subjects.converted
-    from subjects
-    inner join totals
-        on totals.model_name = subjects.model_name
-        and totals.model_version = subjects.model_version
-        and totals.campaign_id = subjects.campaign_id
-        and totals.subject = subjects.subject
-),
-
-grouped as (
-    select
-        model_name, model_version, campaign_id, subject, ordering, ranking,
+        {{ keys }},
+        cast('actual' as {{ text }}) as ordering,
+        ranking,
         count(*) as n,
         sum(treatment) as n_treatment,
         sum(treatment * converted) as y_treatment,
         sum((1 - treatment) * converted) as y_control
-    from orderings
-    group by model_name, model_version, campaign_id, subject, ordering, ranking
+    from subjects
+    group by {{ keys }}, ranking
+),
+
+cells as (
+    select
+        {{ keys }},
+        sum(y_treatment) as treated_responders,
+        sum(n_treatment - y_treatment) as treated_non_responders,
+        sum(y_control) as control_responders,
+        sum(n - n_treatment - y_control) as control_non_responders
+    from actual
+    group by {{ keys }}
+),
+
+-- (ordering, ranking, n, n_treatment, y_treatment, y_control) of each non-empty cell
+perfect as (
+    {%- set cell_rows = [
+        ('perfect_qini', '1', 'treated_responders', 'treated'),
+        ('perfect_qini', '0', 'treated_non_responders', 'treated'),
+        ('perfect_qini', '0', 'control_non_responders', 'control'),
+        ('perfect_qini', '-1', 'control_responders', 'control'),
+        ('perfect_uplift', '3', 'treated_responders', 'treated'),
+        ('perfect_uplift', '2', 'control_non_responders', 'control'),
+        ('perfect_uplift', 'case when control_responders > treated_non_responders then 1 else 0 end',
+            'control_responders', 'control'),
+        ('perfect_uplift', 'case when control_responders > treated_non_responders then 0 else 1 end',
+            'treated_non_responders', 'treated'),
+    ] %}
+    {%- for ordering, ranking, cell, arm in cell_rows %}
+    select
+        {{ keys }},
+        cast('{{ ordering }}' as {{ text }}) as ordering,
+        cast({{ ranking }} as {{ double }}) as ranking,
+        {{ cell }} as n,
+        {{ cell if arm == 'treated' else '0' }} as n_treatment,
+        {{ cell if cell == 'treated_responders' else '0' }} as y_treatment,
+        {{ cell if cell == 'control_responders' else '0' }} as y_control
+    from cells
+    where {{ cell }} > 0
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+grouped as (
+    select * from actual
+    union all
+    select {{ keys }}, ordering, ranking, sum(n), sum(n_treatment), sum(y_treatment), sum(y_control)
+    from perfect
+    group by {{ keys }}, ordering, ranking
 ),
 
 cumulative as (
     select
-        model_name, model_version, campaign_id, subject, ordering, ranking,
+        {{ keys }}, ordering, ranking,
         {%- for column in ['n', 'n_treatment', 'y_treatment', 'y_control'] %}
         sum({{ column }}) over (
-            partition by model_name, model_version, campaign_id, subject, ordering
+            partition by {{ keys }}, ordering
             order by ranking desc rows between unbounded preceding and current row
         ) as cum_{{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
@@ -74,11 +99,11 @@ cumulative as (
 
 points as (
     select
-        model_name, model_version, campaign_id, subject, ordering, ranking as score_threshold,
-        cast(cum_n as {{ dbt.type_bigint() }}) as n_targeted,
-        cast(cum_n_treatment as {{ dbt.type_bigint() }}) as n_treatment,
-        cast(cum_y_treatment as {{ dbt.type_bigint() }}) as conversions_treatment,
-        cast(cum_y_control as {{ dbt.type_bigint() }}) as conversions_control,
+        {{ keys }}, ordering, ranking as score_threshold,
+        cast(cum_n as {{ bigint }}) as n_targeted,
+        cast(cum_n_treatment as {{ bigint }}) as n_treatment,
+        cast(cum_y_treatment as {{ bigint }}) as conversions_treatment,
+        cast(cum_y_control as {{ bigint }}) as conversions_control,
         cast(cum_y_treatment as {{ double }}) - case when cum_n - cum_n_treatment > 0 then
             cum_y_control * (cast(cum_n_treatment as {{ double }}) / (cum_n - cum_n_treatment))
             else 0.0e0 end as qini,
@@ -91,12 +116,12 @@ points as (
 select * from points
 union all
 select distinct
-    model_name, model_version, campaign_id, subject, ordering,
+    {{ keys }}, ordering,
     cast(null as {{ double }}) as score_threshold,
-    cast(0 as {{ dbt.type_bigint() }}) as n_targeted,
-    cast(0 as {{ dbt.type_bigint() }}) as n_treatment,
-    cast(0 as {{ dbt.type_bigint() }}) as conversions_treatment,
-    cast(0 as {{ dbt.type_bigint() }}) as conversions_control,
+    cast(0 as {{ bigint }}) as n_targeted,
+    cast(0 as {{ bigint }}) as n_treatment,
+    cast(0 as {{ bigint }}) as conversions_treatment,
+    cast(0 as {{ bigint }}) as conversions_control,
     0.0e0 as qini,
     0.0e0 as uplift
 from grouped

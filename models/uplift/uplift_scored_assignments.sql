@@ -4,8 +4,9 @@
 -- newest model version scored by the model itself at that cutoff (not the rule fallback),
 -- and the rule baseline of the spec evaluated on the same customer and cutoff. Customers
 -- without a score at that cutoff are left out, and so are campaigns whose randomisation
--- failed the sample-ratio check (uplift_campaign_lift). Every targeting table reads this.
-{{ config(materialized='view') }}
+-- failed the sample-ratio check (uplift_campaign_lift). Every targeting table reads this,
+-- so it is a table: the joins run once.
+{{ config(materialized='table') }}
 -- depends_on: {{ ref('stg_raw__campaigns') }}
 -- depends_on: {{ ref('stg_raw__campaign_assignments') }}
 -- depends_on: {{ ref('uplift_campaign_lift') }}
