@@ -1,5 +1,7 @@
 """Generate the demo retailer: every raw table, chunk by chunk of customers.
 
+The data carries built-in drift from 2025-07-01 on (see ``drift``).
+
 Determinism: chunk ``i`` draws from ``SeedSequence(seed, spawn_key=(1, i))`` and the leads
 from ``spawn_key=(2,)``, with a fixed chunk size, so a seed always gives the same tables
 however they are consumed, and memory stays bounded by one chunk.
@@ -15,7 +17,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scorehouse.demo import behaviour, calendar, campaigns, identity, leads, population, truth
+from scorehouse.demo import (
+    behaviour,
+    calendar,
+    campaigns,
+    drift,
+    identity,
+    leads,
+    population,
+    truth,
+)
 from scorehouse.demo.intensity import DailyIntensity
 from scorehouse.demo.schema import TABLE_NAMES, arrow_table
 from scorehouse.errors import ScorehouseError
@@ -105,7 +116,7 @@ def _chunk(
     boost = campaigns.RateMultiplier.from_assignments(n, plan)
     orders = behaviour.draw_orders(rngs[2], pop, intensity, boost)
     sessions = behaviour.draw_sessions(rngs[3], pop, intensity)
-    events = behaviour.draw_events(rngs[4], pop, sessions)
+    events = drift.double_fired_product_views(behaviour.draw_events(rngs[4], pop, sessions))
     tickets = behaviour.draw_tickets(rngs[5], pop)
     churn, propensity = truth.churn_and_propensity(pop, intensity, boost, cutoffs)
 
@@ -168,7 +179,7 @@ def _customers_table(rng: np.random.Generator, pop: population.Population) -> pa
             "signup_date": calendar.days_to_dates(pop.signup_day),
             "acquisition_channel": _labels(population.ACQUISITION_CHANNELS, pop.channel),
             "region": _labels(population.REGIONS, pop.region),
-            "age_band": _labels(population.AGE_BANDS, pop.age),
+            "age_band": drift.age_band_labels(pop),
             "email": identity.emails(rng, pop.customer_id),
             "phone": identity.phones(rng, len(pop)),
             "email_consent": pop.email_consent,
