@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -40,4 +41,19 @@ def compile_models(project: Project, target: Target, name: str) -> list[Path]:
             registry.set_serving(spec, "rule" if champion is None else "model", "" if champion else "no trained champion yet")
     finally:
         con.disconnect()
-    return write_scoring_models(spec, model_paths(project)[0], champion, challenger, classes, dialect_of(target))
+    written = write_scoring_models(
+        spec, model_paths(project)[0], champion, challenger, classes, dialect_of(target)
+    )
+    forget_partial_parse(project)
+    return written
+
+
+def forget_partial_parse(project: Project) -> None:
+    """Make the next dbt command parse the whole project again.
+
+    dbt's partial parsing applies a properties file only when that file changes. A spec
+    parsed before its generated model existed would never reach the model's node: dbt's
+    graph would lack the spec (``config.meta.scorehouse``), which the monitoring models read.
+    """
+    target = os.environ.get("DBT_TARGET_PATH") or str(project.config.get("target-path", "target"))
+    (project.root / target / "partial_parse.msgpack").unlink(missing_ok=True)

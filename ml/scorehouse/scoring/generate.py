@@ -2,7 +2,8 @@
 
 For a model NAME, ``<model-path>/ml/generated/`` receives:
 
-- ``NAME_scores.sql``: the current scores at the newest cutoff, computed by the champion's
+- ``NAME_scores.sql``: the current scores at the newest cutoff (or at the cutoff that var
+  ``scorehouse_score_cutoff`` names, to backfill the history), computed by the champion's
   compiled SQL, or by the rule baseline when the passport says the model is in fallback,
   or nothing when it is disabled (decided when dbt runs, see macro ``serving_mode``);
 - ``NAME_score_history.sql``: every scoring run, appended; re-running a cutoff replaces its
@@ -73,11 +74,18 @@ def _rule_select(spec: Spec, classes: list[Any], dialect: str) -> str:
 
 
 def _latest(spec: Spec) -> str:
+    """The rows to score: the newest cutoff, or the one var ``scorehouse_score_cutoff`` names
+    (to backfill the history with an earlier cutoff)."""
     relation = f"{{{{ ref('{spec.data.score_relation}') }}}}"
+    cutoff = spec.data.cutoff
     return (
         f"with {SOURCE_CTE} as (\n"
         f"    select * from {relation}\n"
-        f"    where {spec.data.cutoff} = (select max({spec.data.cutoff}) from {relation})\n"
+        "{%- if var('scorehouse_score_cutoff', none) %}\n"
+        f"    where {cutoff} = cast('{{{{ var('scorehouse_score_cutoff') }}}}' as date)\n"
+        "{%- else %}\n"
+        f"    where {cutoff} = (select max({cutoff}) from {relation})\n"
+        "{%- endif %}\n"
         "),\n"
     )
 
