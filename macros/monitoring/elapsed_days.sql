@@ -1,0 +1,10 @@
+{#- Whole days elapsed from timestamp `start` to timestamp `end` (24-hour periods, rounded
+    down), as an integer: a model trained 29 days and 23 hours ago is 29 days old. Both
+    timestamps must be of the same kind (both UTC without time zone, or both with one). -#}
+{% macro elapsed_days(start, end) -%}
+    {{ return(adapter.dispatch('elapsed_days', 'scorehouse')(start, end)) }}
+{%- endmacro %}
+
+{% macro default__elapsed_days(start, end) -%}
+    cast(floor(extract(epoch from (({{ end }}) - ({{ start }}))) / 86400) as {{ dbt.type_int() }})
+{%- endmacro %}
