@@ -77,6 +77,19 @@ def score_models(run: DemoRun) -> None:
     run.echo(f"dbt build passed: {build.count('model')} scoring models")
 
 
+def monitor_models(run: DemoRun) -> None:
+    """``dbt build`` of the monitoring models after scoring: drift, quality and freshness of
+    every scored model, computed in the warehouse. The demo data drifts from 2025-07-01 on
+    (see ``scorehouse.demo.drift``): its drift shows here."""
+    from scorehouse.dbt import run_dbt
+
+    run.echo("monitoring in the warehouse: dbt build of models/monitoring")
+    build = run_dbt(run.context.target, "build", "--select", "path:models/monitoring")
+    run.builds.append(build)
+    warnings = sum(1 for node in build.nodes if node.status == "warn")
+    run.echo(f"dbt build passed: {build.count('model')} monitoring models, {warnings} warnings")
+
+
 def show_tables(run: DemoRun) -> None:
     """Print the tables the build wrote (not the intermediate ``int_`` ones), with their row
     counts, and where they live."""
@@ -84,10 +97,12 @@ def show_tables(run: DemoRun) -> None:
     from scorehouse.warehouse import connect
 
     relations = sorted(
-        node.relation
-        for build in run.builds
-        for node in build.relations()
-        if not node.name.startswith("int_")
+        {
+            node.relation
+            for build in run.builds
+            for node in build.relations()
+            if not node.name.startswith("int_")
+        }
     )
     if not relations:
         return
@@ -109,6 +124,7 @@ STEPS: list[Callable[[DemoRun], None]] = [
     build_features,
     train_models,
     score_models,
+    monitor_models,
     show_tables,
 ]
 
