@@ -42,18 +42,13 @@ joined as (
         cast(perfect_qini.customers as {{ double }}) * perfect_qini.qini_end / 2.0e0 as random_qini_area,
         cast(perfect_uplift.customers as {{ double }}) * perfect_uplift.uplift_end / 2.0e0 as random_uplift_area
     from areas as actual
-    inner join areas as perfect_qini
-        on perfect_qini.model_name = actual.model_name
-        and perfect_qini.model_version = actual.model_version
-        and perfect_qini.campaign_id = actual.campaign_id
-        and perfect_qini.subject = actual.subject
-        and perfect_qini.ordering = 'perfect_qini'
-    inner join areas as perfect_uplift
-        on perfect_uplift.model_name = actual.model_name
-        and perfect_uplift.model_version = actual.model_version
-        and perfect_uplift.campaign_id = actual.campaign_id
-        and perfect_uplift.subject = actual.subject
-        and perfect_uplift.ordering = 'perfect_uplift'
+    {%- for perfect in ['perfect_qini', 'perfect_uplift'] %}
+    inner join areas as {{ perfect }}
+        on {{ perfect }}.ordering = '{{ perfect }}'
+        {%- for key in ['model_name', 'model_version', 'campaign_id', 'subject'] %}
+        and {{ perfect }}.{{ key }} = actual.{{ key }}
+        {%- endfor %}
+    {%- endfor %}
     where actual.ordering = 'actual'
 )
 
