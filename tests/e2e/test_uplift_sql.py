@@ -21,7 +21,7 @@ import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 from scipy import stats
-from sklift.metrics import qini_auc_score, uplift_at_k, uplift_auc_score
+from sklift.metrics import qini_auc_score, uplift_at_k, uplift_auc_score, uplift_by_percentile
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW, ttest_ind
 
@@ -350,24 +350,26 @@ def test_uplift_at_k_equals_scikit_uplift(lab):
                     )
 
 
-def test_uplift_by_decile_equals_pandas(lab):
+def test_uplift_by_decile_equals_scikit_uplift_by_percentile(lab):
+    """Ten equal groups in scikit-uplift's order (ties by descending customer_id), as
+    uplift_by_percentile(bins=10) splits them; its std_uplift is the Wald standard error."""
     deciles = lab.table("uplift_by_decile")
     for cid in (1, 3):
-        rows = scored(lab, cid, "model").sort_values(["score", "customer_id"], ascending=False)
-        n = len(rows)
-        sizes = [n // 10 + (1 if i < n % 10 else 0) for i in range(10)]
-        rows["decile"] = np.repeat(np.arange(1, 11), sizes)
-        mine = deciles[(deciles.campaign_id == cid) & (deciles.subject == "model")].set_index(
-            "decile"
-        )
-        for d, group in rows.groupby("decile"):
-            t, c = group[group.treatment == 1].y, group[group.treatment == 0].y
-            low, high = confint_proportions_2indep(
-                t.sum(), len(t), c.sum(), len(c), method="wald", compare="diff"
+        for subject in ("model", "rule"):
+            rows = scored(lab, cid, subject)
+            ref = uplift_by_percentile(rows.y, rows.ranking, rows.treatment, bins=10, std=True)
+            mine = deciles[(deciles.campaign_id == cid) & (deciles.subject == subject)]
+            mine = mine.sort_values("decile")
+            assert list(mine.n_treatment) == list(ref.n_treatment)
+            assert list(mine.n_control) == list(ref.n_control)
+            np.testing.assert_allclose(mine.uplift, ref.uplift, rtol=EXACT, atol=EXACT)
+            half = 1.959963984540054 * ref.std_uplift.to_numpy()
+            np.testing.assert_allclose(
+                mine.uplift_ci_low, ref.uplift - half, rtol=EXACT, atol=EXACT
             )
-            assert mine.loc[d, "uplift"] == pytest.approx(t.mean() - c.mean(), rel=EXACT, abs=EXACT)
-            assert mine.loc[d, "uplift_ci_low"] == pytest.approx(low, rel=EXACT, abs=EXACT)
-            assert mine.loc[d, "uplift_ci_high"] == pytest.approx(high, rel=EXACT, abs=EXACT)
+            np.testing.assert_allclose(
+                mine.uplift_ci_high, ref.uplift + half, rtol=EXACT, atol=EXACT
+            )
 
 
 def stratum_effect(group: pd.DataFrame) -> tuple[float, float, float, float]:
