@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,9 @@ from sklift.metrics import qini_auc_score, uplift_at_k, uplift_auc_score, uplift
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW, ttest_ind
 
+from scorehouse.cli.context import Context
 from scorehouse.cli.main import cli
+from scorehouse.cli.uplift_cmd import demo_step
 from scorehouse.dbt import run_dbt
 from scorehouse.project import Project, Target
 from scorehouse.uplift.lift import UpliftResult, run_uplift
@@ -437,3 +440,10 @@ def test_the_command_prints_lift_and_verdict(lab):
     out = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert out.exit_code == 0, out.output
     assert "mismatch" in out.output and "toy" in out.output and "verdict" in out.output.lower()
+
+
+def test_the_demo_step_prints_the_same_report(lab):
+    lines: list[str] = []
+    context = Context(lab.project.root, None, None)
+    demo_step(SimpleNamespace(context=context, echo=lines.append))  # type: ignore[arg-type]
+    assert lines[0].startswith("uplift in the warehouse") and "Verdicts:" in lines[1]

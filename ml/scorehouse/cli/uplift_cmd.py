@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from scorehouse.cli.context import Context
 from scorehouse.uplift.lift import DEFAULT_BUDGET, UpliftResult, run_uplift
+
+if TYPE_CHECKING:
+    from scorehouse.cli.demo_cmd import DemoRun
 
 
 def _number(value: object, fmt: str = "{:+.4f}") -> str:
@@ -61,3 +66,11 @@ def uplift_command(ctx: Context, names: tuple[str, ...], budget: float, build: b
     keep / rebuild / switch-off verdicts with their reasons (uplift_verdicts)."""
     result = run_uplift(ctx.project, ctx.target, names or None, budget=budget, build=build)
     click.echo(format_result(result))
+
+
+def demo_step(run: DemoRun) -> None:
+    """A step for ``scorehouse demo`` (``STEPS`` in demo_cmd.py), after scoring: the
+    uplift tables, the campaign tests and every model's verdict, printed."""
+    run.echo("uplift in the warehouse: dbt build of models/uplift, tests and verdicts")
+    result = run_uplift(run.context.project, run.context.target, quiet=True)
+    run.echo(format_result(result))
