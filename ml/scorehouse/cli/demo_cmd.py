@@ -90,6 +90,24 @@ def monitor_models(run: DemoRun) -> None:
     run.echo(f"dbt build passed: {build.count('model')} monitoring models, {warnings} warnings")
 
 
+def measure_uplift(run: DemoRun) -> None:
+    """Campaign lift against control, uplift by score decile, Qini, model against rule at
+    equal budget, and each model's keep / rebuild / switch-off verdict."""
+    from scorehouse.cli.uplift_cmd import demo_step
+
+    demo_step(run)
+
+
+def write_reports(run: DemoRun) -> None:
+    """One self-contained HTML report per model, in reports/ of the project."""
+    from scorehouse.report import DEFAULT_DIR
+    from scorehouse.report import write_reports as write
+
+    folder = run.context.project.root / DEFAULT_DIR
+    for path in write(run.context.target, (), folder):
+        run.echo(f"report: {path}")
+
+
 def show_tables(run: DemoRun) -> None:
     """Print the tables the build wrote (not the intermediate ``int_`` ones), with their row
     counts, and where they live."""
@@ -125,6 +143,8 @@ STEPS: list[Callable[[DemoRun], None]] = [
     train_models,
     score_models,
     monitor_models,
+    measure_uplift,
+    write_reports,
     show_tables,
 ]
 
