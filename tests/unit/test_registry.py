@@ -363,3 +363,27 @@ def test_cli_models_before_any_training(run_cli):
 def test_cli_train_of_an_unknown_model(run_cli):
     failed = run_cli("train", "churn", ok=False)
     assert "no model spec named 'churn' (specs in this project: toy)" in failed.output
+
+
+# ---------------------------------------------------------------------------------------
+# The uplift verdict on the passport
+
+
+def test_verdict_is_recorded_on_the_passport_and_survives_rewrites(toy):
+    project, target = toy
+    train(project, target)
+    spec = load_spec(model_paths(project), "toy")
+    at = dt.datetime(2026, 1, 5, 9, 30)
+    con = connect(target)
+    try:
+        registry = Registry(Session(con), target.schema)
+        registry.set_verdict("toy", 1, "rebuild", ["no uplift over the rule", "lifts vs control"], at)
+        registry.set_serving(spec, "rule", "degraded")  # rewrites the passport row
+        (passport,) = registry.passports()
+    finally:
+        con.disconnect()
+    assert passport["serving"] == "rule"
+    assert passport["verdict"] == "rebuild"
+    assert passport["verdict_reasons"].split("\n") == ["no uplift over the rule", "lifts vs control"]
+    assert passport["verdict_version"] == 1
+    assert passport["verdict_at"] == at

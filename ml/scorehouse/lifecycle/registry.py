@@ -48,6 +48,9 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("baseline_value", "FLOAT8"), ("beats_baseline", "BOOLEAN"),
         ("business_metric", "TEXT"), ("maintenance_cost_per_month", "FLOAT8"),
         ("currency", "TEXT"), ("spec_path", "TEXT"), ("updated_at", "TIMESTAMP"),
+        # the latest keep / rebuild / switch_off verdict of `scorehouse uplift`
+        ("verdict", "TEXT"), ("verdict_reasons", "TEXT"), ("verdict_version", "INTEGER"),
+        ("verdict_at", "TIMESTAMP"),
     ],
     "ml_metrics": [
         ("model_name", "TEXT"), ("version", "INTEGER"), ("subject", "TEXT"), ("split", "TEXT"),
@@ -114,6 +117,11 @@ class Registry:
         for name, columns in TABLES.items():
             cols = ", ".join(f"{quote(c)} {t}" for c, t in columns)
             self.session.execute(f"CREATE TABLE IF NOT EXISTS {self.table(name)} ({cols})")
+            # a warehouse registered by an older scorehouse gains the columns added since
+            for column, kind in columns:
+                self.session.execute(
+                    f"ALTER TABLE {self.table(name)} ADD COLUMN IF NOT EXISTS {quote(column)} {kind}"
+                )
 
     def _insert(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
         columns = TABLES[name]
@@ -296,6 +304,11 @@ class Registry:
         previous = self.session.fetchall(
             f"SELECT serving, serving_reason FROM {table} WHERE model_name = ?", [spec.name]
         )
+        kept_verdict = self.session.fetchall(
+            f"SELECT verdict, verdict_reasons, verdict_version, verdict_at FROM {table} "
+            "WHERE model_name = ?",
+            [spec.name],
+        )
         champion = self.champion(spec.name)
         challenger = self.challenger(spec.name)
         if serving is None:
@@ -318,7 +331,19 @@ class Registry:
             champion["beats_baseline"] if champion else None,
             json.dumps(spec.business_metric), spec.maintenance_cost_per_month, spec.currency,
             str(spec.path), now(),
+            *(kept_verdict[0] if kept_verdict else (None, None, None, None)),
         ]])
+
+    def set_verdict(
+        self, model: str, version: int, verdict: str | None, reasons: Sequence[str], at: dt.datetime
+    ) -> None:
+        """Record the uplift verdict on the model's passport (kept across later rewrites)."""
+        self.ensure_tables()
+        self.session.execute(
+            f"UPDATE {self.table('ml_passports')} SET verdict = ?, verdict_reasons = ?, "
+            "verdict_version = ?, verdict_at = ? WHERE model_name = ?",
+            [verdict, "\n".join(reasons), version, at, model],
+        )
 
 
 def _plain(value: Any) -> Any:

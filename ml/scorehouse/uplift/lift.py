@@ -21,7 +21,7 @@ from typing import Any
 
 from scorehouse.dbt import run_dbt
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.registry import now
+from scorehouse.lifecycle.registry import Registry, now
 from scorehouse.lifecycle.spec import find_specs
 from scorehouse.lifecycle.train import model_paths
 from scorehouse.project import Project, Target
@@ -194,6 +194,7 @@ def write_verdicts(
             spec.maintenance_cost_per_month,
             at,
         ]
+        Registry(session, schema).set_verdict(name, version, verdict.verdict, verdict.reasons, at)
         _replace(
             session,
             schema,
