@@ -88,7 +88,7 @@ def _coded_inputs(
         for column in codes.code_columns(inputs[f], f, scale):
             columns.append(column)
             kinds.append((f, column.name.split("_")[0]))
-    refs = query.stage(columns, "codes")
+    refs = query.stage(columns, "q")  # short: every coded node names its column
     coded = Codes(scales)
     for (f, kind), ref in zip(kinds, refs[len(inputs) :], strict=True):
         assert isinstance(ref.expr, exp.Column)

@@ -30,7 +30,9 @@ def _single_output(model: Any) -> None:
         )
 
 
-def _tree_terms(ctx: Context, trees: list[FlatTree], inputs: list[Column], n_outputs: int) -> list[list[Column]]:
+def _tree_terms(
+    ctx: Context, trees: list[FlatTree], inputs: list[Column], n_outputs: int
+) -> list[list[Column]]:
     """terms[k][t]: output k of tree t, for each row."""
     values = encoding.leaf_values(ctx.query, trees, inputs)
     return [
@@ -39,7 +41,9 @@ def _tree_terms(ctx: Context, trees: list[FlatTree], inputs: list[Column], n_out
     ]
 
 
-def _mean_of_trees(ctx: Context, trees: list[FlatTree], inputs: list[Column], n_outputs: int) -> list[Column]:
+def _mean_of_trees(
+    ctx: Context, trees: list[FlatTree], inputs: list[Column], n_outputs: int
+) -> list[Column]:
     """Σ over trees in order, then ÷ n: a forest's predict_proba / predict."""
     sums = ctx.query.sum_in_order(_tree_terms(ctx, trees, inputs, n_outputs), "forest")
     n = literals.double(float(len(trees)))
@@ -62,12 +66,16 @@ def decision_tree_regressor(model: Any, inputs: list[Column], ctx: Context) -> P
 def forest_classifier(model: Any, inputs: list[Column], ctx: Context) -> Prediction:
     _single_output(model)
     trees = [from_sklearn_tree(e.tree_, _class_fractions(e)) for e in model.estimators_]
-    return heads.class_probabilities(_mean_of_trees(ctx, trees, inputs, len(model.classes_)), model.classes_)
+    return heads.class_probabilities(
+        _mean_of_trees(ctx, trees, inputs, len(model.classes_)), model.classes_
+    )
 
 
 def forest_regressor(model: Any, inputs: list[Column], ctx: Context) -> Prediction:
     _single_output(model)
-    trees = [from_sklearn_tree(e.tree_, np.asarray(e.tree_.value)[:, 0, 0]) for e in model.estimators_]
+    trees = [
+        from_sklearn_tree(e.tree_, np.asarray(e.tree_.value)[:, 0, 0]) for e in model.estimators_
+    ]
     return heads.regression(_mean_of_trees(ctx, trees, inputs, 1)[0])
 
 

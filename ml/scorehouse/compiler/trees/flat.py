@@ -35,9 +35,7 @@ class FlatTree:
 
     @property
     def has_categories(self) -> bool:
-        return self.left_categories is not None and any(
-            c is not None for c in self.left_categories
-        )
+        return self.left_categories is not None and any(c is not None for c in self.left_categories)
 
     def depths(self) -> np.ndarray:
         """The depth of every node (the root is 0), level by level, without recursion."""
@@ -92,7 +90,9 @@ def from_sklearn_tree(tree: object, values: np.ndarray) -> FlatTree:
         cut[internal] = float32_cuts(np.asarray(tree.threshold)[internal])
     missing = getattr(tree, "missing_go_to_left", None)
     missing_left = (
-        np.asarray(missing, dtype=bool) if missing is not None else np.zeros(len(feature), dtype=bool)
+        np.asarray(missing, dtype=bool)
+        if missing is not None
+        else np.zeros(len(feature), dtype=bool)
     )
     return FlatTree(
         feature=np.where(internal, feature, -1),
@@ -113,7 +113,9 @@ def _bitset_members(bitset: np.ndarray) -> frozenset[float]:
     return frozenset(members)
 
 
-def from_hist_predictor(predictor: object, known_bitsets: np.ndarray, f_idx_map: np.ndarray) -> FlatTree:
+def from_hist_predictor(
+    predictor: object, known_bitsets: np.ndarray, f_idx_map: np.ndarray
+) -> FlatTree:
     """A HistGradientBoosting TreePredictor. Its thresholds compare float64 inputs directly."""
     nodes = predictor.nodes
     is_leaf = nodes["is_leaf"].astype(bool)

@@ -187,7 +187,7 @@ def leaf_values(
         )
         for t, tree in enumerate(trees)
     ]
-    refs = query.stage(first + states, "walk", cross_join=relation)
+    refs = query.stage(first + states, "w", cross_join=relation)  # short: named per step
     for level in range(case_levels, max(tree_depths, default=0)):
         fixed, states = refs[:n_fixed], refs[n_fixed:]
         xs, feat, cut, yes, no = (_name(c) for c in fixed[:5])
@@ -209,7 +209,7 @@ def leaf_values(
                 arrays.element(_ref(no), _ref(here)),
             )
             moved.append(Column(s.name, step))
-        refs = query.stage(list(fixed) + moved, "walk")
+        refs = query.stage(list(fixed) + moved, "w")
     fixed, states = refs[:n_fixed], refs[n_fixed:]
     value_arrays = [_name(c) for c in fixed[5:]]
     return [
