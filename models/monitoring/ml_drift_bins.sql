@@ -126,8 +126,9 @@ feature_counts_{{ loop.index }} as (
         {%- for column, kind in features %}
             {%- do (numeric if kind == 'numeric' else categorical).append('value_' ~ loop.index) %}
         {%- endfor %}
-        cast({{ ('coalesce(' ~ numeric | join(', ') ~ ')') if numeric | length > 1 else (numeric[0] if numeric else 'null') }} as {{ int }}) as bin,
-        cast({{ ('coalesce(' ~ categorical | join(', ') ~ ')') if categorical | length > 1 else (categorical[0] if categorical else 'null') }} as {{ text }}) as category,
+        -- in each grouping set, the other features' columns are NULL
+        cast({{ scorehouse._first_not_null(numeric) }} as {{ int }}) as bin,
+        cast({{ scorehouse._first_not_null(categorical) }} as {{ text }}) as category,
         count(*) as n_rows
     from feature_values_{{ loop.index }}
     group by grouping sets (

@@ -11,10 +11,9 @@
 {%- for m in models %}
 {%- set key, cutoff, label = adapter.quote(m.entity_key), adapter.quote(m.cutoff), adapter.quote(m.label) %}
 select
-    cast(scores.model_name as {{ text }}) as model_name,
+    cast('{{ m.name }}' as {{ text }}) as model_name,
     cast(scores.model_version as {{ int }}) as model_version,
     cast(scores.{{ cutoff }} as date) as cutoff,
-    cast(scores.{{ key }} as {{ text }}) as entity_id,
     cast(scores.score as {{ double }}) as score,
     cast(scores.decile as {{ int }}) as decile,
     {%- if m.baseline_sql %}
@@ -39,7 +38,7 @@ union all
 {%- endif %}
 {%- else %}
 select {{ scorehouse._typed_nulls([
-    ('model_name', text), ('model_version', int), ('cutoff', 'date'), ('entity_id', text),
-    ('score', double), ('decile', int), ('baseline_score', double), ('outcome', int)]) }}
+    ('model_name', text), ('model_version', int), ('cutoff', 'date'), ('score', double),
+    ('decile', int), ('baseline_score', double), ('outcome', int)]) }}
 where 1 = 0
 {%- endfor %}
