@@ -25,6 +25,7 @@ seconds. The numbers of the two sides are compared at the end.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -59,6 +60,8 @@ CATEGORIES = {
 UNSEEN = {"cat_channel": "tiktok"}  # appears when scoring, never in training
 TRAINING_ROWS = 1_000_000
 EPSILON = 1e-4
+# Bin's fields, in order, under their ml_reference_distributions names
+REFERENCE_COLUMNS = [c for c, _ in TABLES["ml_reference_distributions"]][2:]
 CHUNK = 1_000_000
 
 
@@ -140,20 +143,10 @@ def load_warehouse(con: duckdb.DuckDBPyConnection, rows: int, seed: int) -> pd.D
     bins = reference_distributions(
         training, tuple(NUMERIC), tuple(CATEGORICAL), training["score"].to_numpy()
     )
-    reference = pd.DataFrame(
-        {
-            "model_name": "bench",
-            "version": 1,
-            "column_name": [b.column for b in bins],
-            "kind": [b.kind for b in bins],
-            "bin": [b.bin for b in bins],
-            "lower_bound": [b.lower for b in bins],
-            "upper_bound": [b.upper for b in bins],
-            "category": [b.category for b in bins],
-            "is_null": [b.is_null for b in bins],
-            "share": [b.share for b in bins],
-        }
-    )
+    # the columns of ml_reference_distributions, as the registry writes them
+    reference = pd.DataFrame([dataclasses.astuple(b) for b in bins], columns=REFERENCE_COLUMNS)
+    reference.insert(0, "version", 1)
+    reference.insert(0, "model_name", "bench")
     write_registry(con, reference)
     return reference
 
