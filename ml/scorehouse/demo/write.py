@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,13 +23,10 @@ import pyarrow.csv as pacsv
 
 from scorehouse.demo.schema import TABLE_NAMES
 from scorehouse.errors import ScorehouseError
+from scorehouse.warehouse.session import Session, quote
 
 Progress = Callable[[str], None]
 LOADING_SUFFIX = "__scorehouse_loading"
-
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def loading_name(table: str) -> str:
@@ -44,21 +41,19 @@ class _Writer:
     def __init__(self, con: Any, schema: str) -> None:
         self.con = con
         self.schema = schema
+        self.session = Session(con)
 
     def table(self, name: str) -> str:
         return f"{quote(self.schema)}.{quote(name)}"
 
     def execute(self, sql: str) -> None:
-        self.con.raw_sql(sql)
+        self.session.execute(sql)
 
     def schema_exists(self) -> bool:
-        cursor = self.con.raw_sql(
-            "SELECT count(*) FROM information_schema.schemata WHERE schema_name = "
-            + "'"
-            + self.schema.replace("'", "''")
-            + "'"
+        rows = self.session.fetchall(
+            "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", [self.schema]
         )
-        return bool(cursor.fetchall()[0][0])
+        return bool(rows[0][0])
 
     def create_table(self, name: str, arrow_schema: pa.Schema) -> None:
         self.con.create_table(
@@ -68,16 +63,8 @@ class _Writer:
     def append(self, name: str, table: pa.Table) -> None:
         self.con.insert(name, table, database=self.schema)
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        raw = self.con.con
-        raw.execute("BEGIN TRANSACTION")
-        try:
-            yield
-        except BaseException:
-            raw.execute("ROLLBACK")
-            raise
-        raw.execute("COMMIT")
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        return self.session.transaction()
 
     def drop_loading_tables(self) -> None:
         for name in TABLE_NAMES:
@@ -97,16 +84,6 @@ class _PostgresWriter(_Writer):
     # Views built on an old table (dbt staging) go with it; the next dbt run recreates them.
     drop_suffix = " CASCADE"
 
-    def __init__(self, con: Any, schema: str) -> None:
-        super().__init__(con, schema)
-        self._cursor: Any = None
-
-    def execute(self, sql: str) -> None:
-        if self._cursor is not None:
-            self._cursor.execute(sql)
-        else:
-            self.con.raw_sql(sql).close()
-
     def append(self, name: str, table: pa.Table) -> None:
         # Ibis inserts in-memory rows one by one on PostgreSQL; COPY is orders faster.
         buffer = io.BytesIO()
@@ -115,16 +92,6 @@ class _PostgresWriter(_Writer):
         sql = f"COPY {self.table(name)} ({columns}) FROM STDIN WITH (FORMAT csv)"
         with self.con.con.cursor() as cursor, cursor.copy(sql) as copy:
             copy.write(buffer.getvalue())
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        raw = self.con.con
-        with raw.transaction(), raw.cursor() as cursor:
-            self._cursor = cursor
-            try:
-                yield
-            finally:
-                self._cursor = None
 
 
 _WRITERS: dict[str, type[_Writer]] = {"duckdb": _Writer, "postgres": _PostgresWriter}
