@@ -145,7 +145,9 @@ def _env_var(name: str, default: str | None = None) -> str:
     if name in os.environ:
         return os.environ[name]
     if default is None:
-        raise ScorehouseError(f"the profile needs the environment variable {name}, which is not set")
+        raise ScorehouseError(
+            f"the profile needs the environment variable {name}, which is not set"
+        )
     return default
 
 

@@ -73,10 +73,14 @@ def with_row_id(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _float(values: object) -> np.ndarray:
-    return pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce").to_numpy(dtype=np.float64)
+    return pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce").to_numpy(
+        dtype=np.float64
+    )
 
 
-def assert_scores_match(estimator: object, X: pd.DataFrame, out: pd.DataFrame, complete: np.ndarray | None = None) -> None:
+def assert_scores_match(
+    estimator: object, X: pd.DataFrame, out: pd.DataFrame, complete: np.ndarray | None = None
+) -> None:
     """Compare every output column with predict / predict_proba on the same rows.
 
     ``complete`` marks the rows scikit-learn can score; on the others (a missing value the
@@ -117,7 +121,9 @@ def check_on_engine(
     complete: np.ndarray | None = None,
     features: list[str] | None = None,
 ) -> pd.DataFrame:
-    sql = scorehouse.compile_sql(estimator, source="src", dialect=dialect, features=features, keep=[ROW_ID])
+    sql = scorehouse.compile_sql(
+        estimator, source="src", dialect=dialect, features=features, keep=[ROW_ID]
+    )
     out = runner(sql, with_row_id(X))
     assert_scores_match(estimator, X, out, complete)
     return out

@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits
 
 import scorehouse
 from scorehouse.errors import UnsupportedEstimatorError
-from tests.compiler.harness import check_on_engine, run_duckdb
+from tests.compiler.harness import check_on_engine
 
 N = 160
 

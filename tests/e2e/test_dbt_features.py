@@ -338,7 +338,9 @@ def test_demo_command_generates_builds_and_shows_tables(tmp_path):
     assert scored > 0
     assert shown["main.purchase_scores"] == shown["main.churn_scores"]
     assert shown["main.churn_score_history"] == shown["main.churn_scores"]
-    assert {"main.ml_score_drift", "main.ml_feature_drift", "main.uplift_campaign_lift"} <= set(shown)
+    assert {"main.ml_score_drift", "main.ml_feature_drift", "main.uplift_campaign_lift"} <= set(
+        shown
+    )
     assert (tmp_path / "reports" / "churn.html").is_file()
     assert any(str(duckdb_file) in line for line in lines)
     assert "demo finished" in lines[-1]

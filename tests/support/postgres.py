@@ -90,16 +90,37 @@ class ManagedPostgres:
         if self.owner:
             shutil.chown(pwfile, user=self.owner)
         self._run(
-            "initdb", "-D", str(self.data), "-U", USER, "--pwfile", str(pwfile),
-            "-A", "scram-sha-256", "-E", "UTF8", "--no-sync",
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            USER,
+            "--pwfile",
+            str(pwfile),
+            "-A",
+            "scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-sync",
         )
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} "
             f"-c unix_socket_directories={self.root} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off"
         )
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-t", "60",
-                  "-l", str(self.root / "log"), "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "log"),
+            "start",
+        )
         server = PostgresServer("127.0.0.1", self.port, USER, PASSWORD, "postgres")
         self._wait(server)
         return server

@@ -19,7 +19,13 @@ from scorehouse.errors import ScorehouseError
 from scorehouse.lifecycle.evaluate import Metric
 from scorehouse.lifecycle.train import TrainResult
 from scorehouse.warehouse.session import Session
-from tests.unit.test_monitor_fixtures import TRAINED_AT, Fixture, make_spec, spec_block, write_project
+from tests.unit.test_monitor_fixtures import (
+    TRAINED_AT,
+    Fixture,
+    make_spec,
+    spec_block,
+    write_project,
+)
 
 
 @pytest.fixture
@@ -134,8 +140,14 @@ class Stubs:
         self.calls.append(("train", name))
         with warehouse(self.root) as fx:
             fx.insert(
-                "ml_model_versions", model_name=name, version=2, status="challenger",
-                task="binary", trained_at=TRAINED_AT, primary_metric="roc_auc", model_value=0.81,
+                "ml_model_versions",
+                model_name=name,
+                version=2,
+                status="challenger",
+                task="binary",
+                trained_at=TRAINED_AT,
+                primary_metric="roc_auc",
+                model_value=0.81,
             )
         metrics = [Metric("roc_auc", 0.81)]
         return TrainResult(make_spec(name), 2, "challenger", metrics, [], self.beats, Path("."))
@@ -190,6 +202,8 @@ def test_loop_still_monitors_after_a_failed_build_and_rescores_after_a_switch(pr
     assert stubs.calls[1] == ("dbt", "build", *loop.SCORING)  # the rescore after the fallback
     assert "  - step features failed: dbt build failed on 1 of 3 nodes" in result.output
     assert "  - toy: serving switched from model to rule" in result.output
-    skipped = [line for line in result.output.splitlines() if line.startswith(("retrain", "score "))]
+    skipped = [
+        line for line in result.output.splitlines() if line.startswith(("retrain", "score "))
+    ]
     assert all("skipped" in line for line in skipped) and len(skipped) == 2
     assert any(line.startswith("rescore  ok") for line in result.output.splitlines())

@@ -377,13 +377,18 @@ def test_verdict_is_recorded_on_the_passport_and_survives_rewrites(toy):
     con = connect(target)
     try:
         registry = Registry(Session(con), target.schema)
-        registry.set_verdict("toy", 1, "rebuild", ["no uplift over the rule", "lifts vs control"], at)
+        registry.set_verdict(
+            "toy", 1, "rebuild", ["no uplift over the rule", "lifts vs control"], at
+        )
         registry.set_serving(spec, "rule", "degraded")  # rewrites the passport row
         (passport,) = registry.passports()
     finally:
         con.disconnect()
     assert passport["serving"] == "rule"
     assert passport["verdict"] == "rebuild"
-    assert passport["verdict_reasons"].split("\n") == ["no uplift over the rule", "lifts vs control"]
+    assert passport["verdict_reasons"].split("\n") == [
+        "no uplift over the rule",
+        "lifts vs control",
+    ]
     assert passport["verdict_version"] == 1
     assert passport["verdict_at"] == at

@@ -63,7 +63,11 @@ def compile_command(
     if not model_file.is_file():
         if model_file.suffix in MODEL_FILE_SUFFIXES or "/" in model:
             raise click.BadParameter(f"model file {model} does not exist", param_hint="MODEL")
-        given = [n for n, v in (("--source", source), ("--features", features), ("--output", output)) if v]
+        given = [
+            n
+            for n, v in (("--source", source), ("--features", features), ("--output", output))
+            if v
+        ]
         if given or keep:
             raise ScorehouseError(
                 f"{', '.join(given + (['--keep'] if keep else []))} apply to a model file; "

@@ -21,7 +21,9 @@ def _echo(message: str) -> None:
 
 @click.command("train")
 @click.argument("name")
-@click.option("--no-compile", is_flag=True, help="Do not regenerate the dbt scoring models afterwards.")
+@click.option(
+    "--no-compile", is_flag=True, help="Do not regenerate the dbt scoring models afterwards."
+)
 @click.pass_obj
 def train_command(ctx: Context, name: str, no_compile: bool) -> None:
     """Train model NAME from its spec, evaluate it against its rule baseline on the newest
@@ -29,11 +31,19 @@ def train_command(ctx: Context, name: str, no_compile: bool) -> None:
     otherwise). Then regenerate its dbt scoring models."""
     result = train_model(ctx.project, ctx.target, name, echo=_echo)
     metric = result.spec.primary_metric
-    model_value = next((m.value for m in result.model_metrics if m.name == metric and m.at is None), None)
-    rule_value = next((m.value for m in result.baseline_metrics if m.name == metric and m.at is None), None)
-    verdict = {True: "beats", False: "does NOT beat", None: "cannot be compared with"}[result.beats_baseline]
+    model_value = next(
+        (m.value for m in result.model_metrics if m.name == metric and m.at is None), None
+    )
+    rule_value = next(
+        (m.value for m in result.baseline_metrics if m.name == metric and m.at is None), None
+    )
+    verdict = {True: "beats", False: "does NOT beat", None: "cannot be compared with"}[
+        result.beats_baseline
+    ]
     click.echo(f"{name} v{result.version} registered as {result.status}")
-    click.echo(f"  {metric}: model {_fmt(model_value)}, rule {result.spec.baseline_name} {_fmt(rule_value)}")
+    click.echo(
+        f"  {metric}: model {_fmt(model_value)}, rule {result.spec.baseline_name} {_fmt(rule_value)}"
+    )
     click.echo(f"  the model {verdict} the rule baseline on the holdout")
     click.echo(f"  artifacts: {result.artifact_dir}")
     if not no_compile:
@@ -87,7 +97,18 @@ def models_command(ctx: Context) -> None:
     finally:
         con.disconnect()
     today = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    header = ("model", "versions", "champion", "challenger", "serving", "age", "due", "metric", "model", "rule")
+    header = (
+        "model",
+        "versions",
+        "champion",
+        "challenger",
+        "serving",
+        "age",
+        "due",
+        "metric",
+        "model",
+        "rule",
+    )
     rows = []
     for name in sorted(set(specs) | {v["model_name"] for v in versions}):
         mine = [v for v in versions if v["model_name"] == name]
@@ -97,14 +118,22 @@ def models_command(ctx: Context) -> None:
         age = f"{(today - champion['trained_at']).days} d" if champion else "-"
         due = passport.get("due_at")
         overdue = " (overdue)" if due and due < today else ""
-        rows.append((
-            name, str(len(mine)), f"v{champion['version']}" if champion else "-",
-            f"v{challenger['version']}" if challenger else "-", passport.get("serving") or "rule",
-            age, (due.date().isoformat() + overdue) if due else "-",
-            passport.get("primary_metric") or specs[name].primary_metric if name in specs else "-",
-            _fmt(champion["model_value"]) if champion else "-",
-            _fmt(champion["baseline_value"]) if champion else "-",
-        ))
+        rows.append(
+            (
+                name,
+                str(len(mine)),
+                f"v{champion['version']}" if champion else "-",
+                f"v{challenger['version']}" if challenger else "-",
+                passport.get("serving") or "rule",
+                age,
+                (due.date().isoformat() + overdue) if due else "-",
+                passport.get("primary_metric") or specs[name].primary_metric
+                if name in specs
+                else "-",
+                _fmt(champion["model_value"]) if champion else "-",
+                _fmt(champion["baseline_value"]) if champion else "-",
+            )
+        )
     widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
     for row in (header, *rows):
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())

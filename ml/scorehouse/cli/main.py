@@ -8,11 +8,11 @@ import click
 
 from scorehouse.cli.compile_cmd import compile_command
 from scorehouse.cli.context import Context
+from scorehouse.cli.demo_cmd import demo_command
+from scorehouse.cli.demo_data_cmd import demo_data_command
 from scorehouse.cli.lifecycle_cmds import COMMANDS as LIFECYCLE_COMMANDS
 from scorehouse.cli.monitor_cmds import COMMANDS as MONITOR_COMMANDS
 from scorehouse.cli.report_cmd import report_command
-from scorehouse.cli.demo_cmd import demo_command
-from scorehouse.cli.demo_data_cmd import demo_data_command
 from scorehouse.errors import ScorehouseError
 
 
@@ -33,7 +33,9 @@ class ScorehouseGroup(click.Group):
     default=None,
     help="The dbt project folder (default: the working directory or a folder above it).",
 )
-@click.option("--target", "-t", default=None, help="The dbt target to use (default: the profile's).")
+@click.option(
+    "--target", "-t", default=None, help="The dbt target to use (default: the profile's)."
+)
 @click.option(
     "--profiles-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -42,13 +44,21 @@ class ScorehouseGroup(click.Group):
 )
 @click.version_option(package_name="scorehouse")
 @click.pass_context
-def cli(ctx: click.Context, project_dir: Path | None, target: str | None, profiles_dir: Path | None):
+def cli(
+    ctx: click.Context, project_dir: Path | None, target: str | None, profiles_dir: Path | None
+):
     """scorehouse: train scikit-learn models, compile them to SQL, score them with dbt."""
     ctx.obj = Context(project_dir, target, profiles_dir)
 
 
 cli.add_command(report_command)
-for command in (compile_command, demo_data_command, demo_command, *LIFECYCLE_COMMANDS, *MONITOR_COMMANDS):
+for command in (
+    compile_command,
+    demo_data_command,
+    demo_command,
+    *LIFECYCLE_COMMANDS,
+    *MONITOR_COMMANDS,
+):
     cli.add_command(command)
 
 from scorehouse.cli.uplift_cmd import uplift_command  # noqa: E402

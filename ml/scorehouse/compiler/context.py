@@ -57,7 +57,9 @@ class Context:
         """``query.stage``, folding the refusals stated since the last stage into the flag."""
         if not self._pending:
             return self.query.stage(columns, label)
-        conditions = ([self.refused.expr.copy()] if self.refused is not None else []) + self._pending
+        conditions = (
+            [self.refused.expr.copy()] if self.refused is not None else []
+        ) + self._pending
         flag = conditions[0]
         for condition in conditions[1:]:
             flag = exp.Or(this=flag, expression=exp.Paren(this=condition))

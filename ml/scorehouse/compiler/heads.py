@@ -23,9 +23,13 @@ EXP_LIMIT = 700.0
 def _clamp(node: exp.Expression, low: float | None, high: float | None) -> exp.Expression:
     whens = []
     if low is not None:
-        whens.append((exp.LT(this=node.copy(), expression=literals.double(low)), literals.double(low)))
+        whens.append(
+            (exp.LT(this=node.copy(), expression=literals.double(low)), literals.double(low))
+        )
     if high is not None:
-        whens.append((exp.GT(this=node.copy(), expression=literals.double(high)), literals.double(high)))
+        whens.append(
+            (exp.GT(this=node.copy(), expression=literals.double(high)), literals.double(high))
+        )
     return case(whens, node.copy())
 
 
@@ -37,13 +41,14 @@ def expit(z: exp.Expression) -> exp.Expression:
 
 def first_argmax(values: Sequence[exp.Expression], classes: Sequence[object]) -> exp.Expression:
     """The class of the first largest value; NULL when the values are NULL."""
-    whens: list[tuple[exp.Expression, exp.Expression]] = [
-        (is_null(values[0]), exp.Null())
-    ]
+    whens: list[tuple[exp.Expression, exp.Expression]] = [(is_null(values[0]), exp.Null())]
     for i in range(len(values) - 1):
         # Reaching branch i means no earlier value was a maximum, so every earlier value is
         # below some other one; value i wins if it is not below any later value.
-        conds = [exp.GTE(this=values[i].copy(), expression=values[j].copy()) for j in range(i + 1, len(values))]
+        conds = [
+            exp.GTE(this=values[i].copy(), expression=values[j].copy())
+            for j in range(i + 1, len(values))
+        ]
         condition = conds[0]
         for c in conds[1:]:
             condition = exp.And(this=condition, expression=c)
@@ -54,7 +59,10 @@ def first_argmax(values: Sequence[exp.Expression], classes: Sequence[object]) ->
 def _threshold_label(z: exp.Expression, classes: Sequence[object], strict: bool) -> exp.Expression:
     compare = exp.GT if strict else exp.GTE
     return case(
-        [(is_null(z), exp.Null()), (compare(this=z.copy(), expression=literals.double(0.0)), literals.value(classes[1]))],
+        [
+            (is_null(z), exp.Null()),
+            (compare(this=z.copy(), expression=literals.double(0.0)), literals.value(classes[1])),
+        ],
         literals.value(classes[0]),
     )
 
@@ -107,7 +115,9 @@ def class_probabilities(proba: list[Column], classes: np.ndarray) -> Prediction:
         task="binary" if len(classes) == 2 else "multiclass",
         values=proba,
         finish=finish,
-        response=lambda refs: [r.expr for r in refs[1:]] if len(classes) == 2 else [r.expr for r in refs],
+        response=lambda refs: (
+            [r.expr for r in refs[1:]] if len(classes) == 2 else [r.expr for r in refs]
+        ),
     )
 
 
@@ -126,7 +136,9 @@ def softmax_columns(ctx: Context, decisions: list[Column]) -> list[Column]:
     e_refs = ctx.query.stage(exps + list(zs), "softmax_exp")
     e, z_refs = e_refs[: len(exps)], e_refs[len(exps) :]
     total = left_sum([x.expr for x in e])
-    return [Column(f"p_{k}", div(x.expr, total.copy()), numeric=True) for k, x in enumerate(e)] + z_refs
+    return [
+        Column(f"p_{k}", div(x.expr, total.copy()), numeric=True) for k, x in enumerate(e)
+    ] + z_refs
 
 
 def multiclass_decision(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlglot
 from sqlglot import exp
@@ -15,7 +15,17 @@ from scorehouse.errors import ScorehouseError
 
 # Dialects whose parser reads a number in exponent form as DOUBLE; elsewhere (PostgreSQL
 # reads it as NUMERIC) the explicit cast stays.
-EXPONENT_IS_DOUBLE = {"duckdb", "spark", "spark2", "databricks", "snowflake", "bigquery", "trino", "presto", "hive"}
+EXPONENT_IS_DOUBLE = {
+    "duckdb",
+    "spark",
+    "spark2",
+    "databricks",
+    "snowflake",
+    "bigquery",
+    "trino",
+    "presto",
+    "hive",
+}
 SUPPORTED = ("duckdb", "postgres", "spark", "databricks", "snowflake", "bigquery", "trino")
 
 

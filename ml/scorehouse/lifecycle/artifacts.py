@@ -24,7 +24,17 @@ ONNX_FILE = "model.onnx"
 SQL_FILE = "scoring.sql"
 REFERENCE_FILE = "reference.json"
 METADATA_FILE = "metadata.json"
-LIBRARIES = ("scorehouse", "scikit-learn", "numpy", "pandas", "sqlglot", "duckdb", "dbt-core", "onnx", "skl2onnx")
+LIBRARIES = (
+    "scorehouse",
+    "scikit-learn",
+    "numpy",
+    "pandas",
+    "sqlglot",
+    "duckdb",
+    "dbt-core",
+    "onnx",
+    "skl2onnx",
+)
 
 
 def artifact_root(project_root: Path) -> Path:
@@ -39,7 +49,9 @@ def frame_digest(frame: pd.DataFrame) -> str:
     """A hash of the training rows' values, independent of the row order they came in."""
     ordered = frame.sort_values(list(frame.columns[:2])).reset_index(drop=True)
     row_hashes = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
-    return hashlib.sha256(row_hashes.tobytes() + ",".join(map(str, frame.columns)).encode()).hexdigest()
+    return hashlib.sha256(
+        row_hashes.tobytes() + ",".join(map(str, frame.columns)).encode()
+    ).hexdigest()
 
 
 def library_versions() -> dict[str, str]:
@@ -115,5 +127,7 @@ def _json(value: Any) -> Any:
 def load_pipeline(artifact_dir: str | Path) -> Any:
     path = Path(artifact_dir) / PIPELINE_FILE
     if not path.is_file():
-        raise ScorehouseError(f"the model file {path} is missing: the artifacts folder was moved or deleted")
+        raise ScorehouseError(
+            f"the model file {path} is missing: the artifacts folder was moved or deleted"
+        )
     return joblib.load(path)

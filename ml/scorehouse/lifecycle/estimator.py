@@ -29,7 +29,9 @@ def _make(step: Step, where: str) -> BaseEstimator:
     params = dict(step.params)
     if step.cls == "FunctionTransformer" and isinstance(params.get("func"), str):
         if params["func"] not in _FUNCTIONS:
-            raise SpecError(f"{where}: func {params['func']!r} is not one of {', '.join(_FUNCTIONS)}")
+            raise SpecError(
+                f"{where}: func {params['func']!r} is not one of {', '.join(_FUNCTIONS)}"
+            )
         params["func"] = _FUNCTIONS[params["func"]]
     try:
         estimator = cls(**params)
@@ -62,10 +64,21 @@ def build_estimator(spec: Spec) -> BaseEstimator:
             steps = [_make(s, f"{where}.preprocess.numeric") for s in spec.estimator.numeric_steps]
             branches.append(("numeric", _chain(steps), list(spec.data.numeric)))
         if spec.data.categorical:
-            steps = [_make(s, f"{where}.preprocess.categorical") for s in spec.estimator.categorical_steps]
-            branches.append(("categorical", _chain(steps or default_categorical_steps()), list(spec.data.categorical)))
+            steps = [
+                _make(s, f"{where}.preprocess.categorical")
+                for s in spec.estimator.categorical_steps
+            ]
+            branches.append(
+                (
+                    "categorical",
+                    _chain(steps or default_categorical_steps()),
+                    list(spec.data.categorical),
+                )
+            )
         preprocess = ColumnTransformer(branches, remainder="drop")
-        estimator = Pipeline([("preprocess", preprocess), ("model", _make(spec.estimator.model, f"{where}.model"))])
+        estimator = Pipeline(
+            [("preprocess", preprocess), ("model", _make(spec.estimator.model, f"{where}.model"))]
+        )
     check_compilable(estimator, where)
     if spec.task == "uplift":
         from scorehouse.uplift import estimators as uplift
@@ -79,7 +92,9 @@ def build_estimator(spec: Spec) -> BaseEstimator:
 def _chain(steps: list[BaseEstimator]) -> Any:
     if not steps:
         return "passthrough"
-    return steps[0] if len(steps) == 1 else Pipeline([(f"step_{i}", s) for i, s in enumerate(steps)])
+    return (
+        steps[0] if len(steps) == 1 else Pipeline([(f"step_{i}", s) for i, s in enumerate(steps)])
+    )
 
 
 def _from_entry_point(spec: Spec, where: str) -> BaseEstimator:
@@ -89,10 +104,14 @@ def _from_entry_point(spec: Spec, where: str) -> BaseEstimator:
     try:
         function = getattr(importlib.import_module(module_name), function_name)
     except (ImportError, AttributeError) as error:
-        raise SpecError(f"{where}.entry_point: cannot load {spec.estimator.entry_point!r}: {error}") from error
+        raise SpecError(
+            f"{where}.entry_point: cannot load {spec.estimator.entry_point!r}: {error}"
+        ) from error
     estimator = function(spec)
     if not isinstance(estimator, BaseEstimator):
-        raise SpecError(f"{where}.entry_point: {spec.estimator.entry_point} returned {type(estimator).__name__}, not an estimator")
+        raise SpecError(
+            f"{where}.entry_point: {spec.estimator.entry_point} returned {type(estimator).__name__}, not an estimator"
+        )
     return estimator
 
 
@@ -105,7 +124,9 @@ def check_compilable(estimator: Any, where: str) -> None:
             continue
         name = type(item).__name__
         if name not in _BY_NAME and name not in _COMPOSITE:
-            raise SpecError(f"{where}: {name} cannot be compiled to SQL; use one of {', '.join(supported_names())}")
+            raise SpecError(
+                f"{where}: {name} cannot be compiled to SQL; use one of {', '.join(supported_names())}"
+            )
         if isinstance(item, Pipeline):
             pending += [step for _, step in item.steps]
         elif isinstance(item, ColumnTransformer):

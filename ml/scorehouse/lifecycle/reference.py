@@ -43,7 +43,9 @@ def numeric_bins(column: str, values: pd.Series, kind: str = "numeric") -> list[
         if hi is not None:
             inside &= present <= hi
         out.append(Bin(column, kind, b, lo, hi, None, False, float(inside.sum() / n) if n else 0.0))
-    out.append(Bin(column, kind, 0, None, None, None, True, float((n - len(present)) / n) if n else 0.0))
+    out.append(
+        Bin(column, kind, 0, None, None, None, True, float((n - len(present)) / n) if n else 0.0)
+    )
     return out
 
 
@@ -55,7 +57,18 @@ def categorical_bins(column: str, values: pd.Series) -> list[Bin]:
         Bin(column, "categorical", b, None, None, str(cat), False, float(share))
         for b, (cat, share) in enumerate(shares.items(), start=1)
     ]
-    out.append(Bin(column, "categorical", 0, None, None, None, True, float(values.isna().sum() / n) if n else 0.0))
+    out.append(
+        Bin(
+            column,
+            "categorical",
+            0,
+            None,
+            None,
+            None,
+            True,
+            float(values.isna().sum() / n) if n else 0.0,
+        )
+    )
     return out
 
 

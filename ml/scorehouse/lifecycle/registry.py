@@ -27,44 +27,94 @@ SERVING = ("model", "rule", "off")
 
 TABLES: dict[str, list[tuple[str, str]]] = {
     "ml_model_versions": [
-        ("model_name", "TEXT"), ("version", "INTEGER"), ("status", "TEXT"), ("task", "TEXT"),
-        ("trained_at", "TIMESTAMP"), ("promoted_at", "TIMESTAMP"),
-        ("train_rows", "INTEGER"), ("holdout_rows", "INTEGER"),
-        ("train_cutoffs", "TEXT"), ("holdout_cutoffs", "TEXT"),
-        ("primary_metric", "TEXT"), ("model_value", "FLOAT8"), ("baseline_value", "FLOAT8"),
-        ("beats_baseline", "BOOLEAN"), ("classes", "TEXT"), ("features", "TEXT"),
-        ("spec_hash", "TEXT"), ("data_hash", "TEXT"), ("sql_hash", "TEXT"),
-        ("git_commit", "TEXT"), ("library_versions", "TEXT"), ("artifact_dir", "TEXT"),
+        ("model_name", "TEXT"),
+        ("version", "INTEGER"),
+        ("status", "TEXT"),
+        ("task", "TEXT"),
+        ("trained_at", "TIMESTAMP"),
+        ("promoted_at", "TIMESTAMP"),
+        ("train_rows", "INTEGER"),
+        ("holdout_rows", "INTEGER"),
+        ("train_cutoffs", "TEXT"),
+        ("holdout_cutoffs", "TEXT"),
+        ("primary_metric", "TEXT"),
+        ("model_value", "FLOAT8"),
+        ("baseline_value", "FLOAT8"),
+        ("beats_baseline", "BOOLEAN"),
+        ("classes", "TEXT"),
+        ("features", "TEXT"),
+        ("spec_hash", "TEXT"),
+        ("data_hash", "TEXT"),
+        ("sql_hash", "TEXT"),
+        ("git_commit", "TEXT"),
+        ("library_versions", "TEXT"),
+        ("artifact_dir", "TEXT"),
     ],
     "ml_passports": [
-        ("model_name", "TEXT"), ("task", "TEXT"), ("description", "TEXT"), ("decisions", "TEXT"),
-        ("owner", "TEXT"), ("business_owner", "TEXT"), ("kill_switch_owner", "TEXT"),
-        ("champion_version", "INTEGER"), ("challenger_version", "INTEGER"),
-        ("serving", "TEXT"), ("serving_reason", "TEXT"),
-        ("trained_at", "TIMESTAMP"), ("due_at", "TIMESTAMP"),
-        ("refresh_cadence_days", "INTEGER"), ("max_staleness_days", "INTEGER"),
-        ("degradation_rules", "TEXT"), ("on_breach", "TEXT"), ("alert_channel", "TEXT"),
-        ("primary_metric", "TEXT"), ("model_value", "FLOAT8"), ("baseline_name", "TEXT"),
-        ("baseline_value", "FLOAT8"), ("beats_baseline", "BOOLEAN"),
-        ("business_metric", "TEXT"), ("maintenance_cost_per_month", "FLOAT8"),
-        ("currency", "TEXT"), ("spec_path", "TEXT"), ("updated_at", "TIMESTAMP"),
+        ("model_name", "TEXT"),
+        ("task", "TEXT"),
+        ("description", "TEXT"),
+        ("decisions", "TEXT"),
+        ("owner", "TEXT"),
+        ("business_owner", "TEXT"),
+        ("kill_switch_owner", "TEXT"),
+        ("champion_version", "INTEGER"),
+        ("challenger_version", "INTEGER"),
+        ("serving", "TEXT"),
+        ("serving_reason", "TEXT"),
+        ("trained_at", "TIMESTAMP"),
+        ("due_at", "TIMESTAMP"),
+        ("refresh_cadence_days", "INTEGER"),
+        ("max_staleness_days", "INTEGER"),
+        ("degradation_rules", "TEXT"),
+        ("on_breach", "TEXT"),
+        ("alert_channel", "TEXT"),
+        ("primary_metric", "TEXT"),
+        ("model_value", "FLOAT8"),
+        ("baseline_name", "TEXT"),
+        ("baseline_value", "FLOAT8"),
+        ("beats_baseline", "BOOLEAN"),
+        ("business_metric", "TEXT"),
+        ("maintenance_cost_per_month", "FLOAT8"),
+        ("currency", "TEXT"),
+        ("spec_path", "TEXT"),
+        ("updated_at", "TIMESTAMP"),
         # the latest keep / rebuild / switch_off verdict of `scorehouse uplift`
-        ("verdict", "TEXT"), ("verdict_reasons", "TEXT"), ("verdict_version", "INTEGER"),
+        ("verdict", "TEXT"),
+        ("verdict_reasons", "TEXT"),
+        ("verdict_version", "INTEGER"),
         ("verdict_at", "TIMESTAMP"),
     ],
     "ml_metrics": [
-        ("model_name", "TEXT"), ("version", "INTEGER"), ("subject", "TEXT"), ("split", "TEXT"),
-        ("metric", "TEXT"), ("at", "FLOAT8"), ("value", "FLOAT8"), ("computed_at", "TIMESTAMP"),
+        ("model_name", "TEXT"),
+        ("version", "INTEGER"),
+        ("subject", "TEXT"),
+        ("split", "TEXT"),
+        ("metric", "TEXT"),
+        ("at", "FLOAT8"),
+        ("value", "FLOAT8"),
+        ("computed_at", "TIMESTAMP"),
     ],
     "ml_reference_distributions": [
-        ("model_name", "TEXT"), ("version", "INTEGER"), ("column_name", "TEXT"), ("kind", "TEXT"),
-        ("bin", "INTEGER"), ("lower_bound", "FLOAT8"), ("upper_bound", "FLOAT8"),
-        ("category", "TEXT"), ("is_null", "BOOLEAN"), ("share", "FLOAT8"),
+        ("model_name", "TEXT"),
+        ("version", "INTEGER"),
+        ("column_name", "TEXT"),
+        ("kind", "TEXT"),
+        ("bin", "INTEGER"),
+        ("lower_bound", "FLOAT8"),
+        ("upper_bound", "FLOAT8"),
+        ("category", "TEXT"),
+        ("is_null", "BOOLEAN"),
+        ("share", "FLOAT8"),
     ],
     # Every change of a passport's serving mode: who threw the kill switch, who enabled it.
     "ml_serving_changes": [
-        ("model_name", "TEXT"), ("champion_version", "INTEGER"), ("serving_from", "TEXT"),
-        ("serving_to", "TEXT"), ("reason", "TEXT"), ("changed_by", "TEXT"),
+        ("model_name", "TEXT"),
+        ("champion_version", "INTEGER"),
+        ("serving_from", "TEXT"),
+        ("serving_to", "TEXT"),
+        ("reason", "TEXT"),
+        ("changed_by", "TEXT"),
         ("changed_at", "TIMESTAMP"),
     ],
 }
@@ -127,7 +177,9 @@ class Registry:
         columns = TABLES[name]
         placeholders = ", ".join("?" for _ in columns)
         names = ", ".join(quote(c) for c, _ in columns)
-        self.session.executemany(f"INSERT INTO {self.table(name)} ({names}) VALUES ({placeholders})", rows)
+        self.session.executemany(
+            f"INSERT INTO {self.table(name)} ({names}) VALUES ({placeholders})", rows
+        )
 
     def _lock(self) -> None:
         if self.session.backend == "postgres":
@@ -184,13 +236,17 @@ class Registry:
                 has_champion = self.champion_in_tx(spec.name)
                 status = "challenger" if has_champion else "champion"
                 final_dir = artifact_root / spec.name / f"v{version}"
-                self._insert("ml_model_versions", [self._version_row(trained, version, status, final_dir)])
+                self._insert(
+                    "ml_model_versions", [self._version_row(trained, version, status, final_dir)]
+                )
                 self._insert("ml_metrics", self._metric_rows(trained, version))
                 self._insert("ml_reference_distributions", self._reference_rows(trained, version))
                 self._write_passport(spec)
                 final_dir.parent.mkdir(parents=True, exist_ok=True)
                 if final_dir.exists():
-                    shutil.rmtree(final_dir)  # left by a run killed after its move, never registered
+                    shutil.rmtree(
+                        final_dir
+                    )  # left by a run killed after its move, never registered
                 staged_artifacts.rename(final_dir)
         except BaseException:
             if final_dir is not None and final_dir.exists():
@@ -211,7 +267,9 @@ class Registry:
             self._lock()
             row = self.version(spec.name, version)
             if row["status"] == "disabled":
-                raise ScorehouseError(f"{spec.name} v{version} is disabled; enable it before promoting")
+                raise ScorehouseError(
+                    f"{spec.name} v{version} is disabled; enable it before promoting"
+                )
             self.session.execute(
                 f"UPDATE {self.table('ml_model_versions')} SET status = 'retired' "
                 "WHERE model_name = ? AND status = 'champion'",
@@ -230,8 +288,11 @@ class Registry:
         if current is None:
             raise ScorehouseError(f"model {spec.name!r} has no champion to roll back from")
         earlier = [
-            r for r in self.versions(spec.name)
-            if r["version"] != current["version"] and r["promoted_at"] is not None and r["status"] == "retired"
+            r
+            for r in self.versions(spec.name)
+            if r["version"] != current["version"]
+            and r["promoted_at"] is not None
+            and r["status"] == "retired"
         ]
         if not earlier:
             raise ScorehouseError(f"model {spec.name!r} has no earlier champion to roll back to")
@@ -258,11 +319,20 @@ class Registry:
         )
         self._write_passport(spec, serving=(serving, reason))
         champion = self.champion(spec.name)
-        self._insert("ml_serving_changes", [[
-            spec.name, champion["version"] if champion else None,
-            previous[0][0] if previous else None, serving, reason,
-            changed_by or os_user(), dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        ]])
+        self._insert(
+            "ml_serving_changes",
+            [
+                [
+                    spec.name,
+                    champion["version"] if champion else None,
+                    previous[0][0] if previous else None,
+                    serving,
+                    reason,
+                    changed_by or os_user(),
+                    dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                ]
+            ],
+        )
 
     def serving_changes(self, model: str) -> list[dict[str, Any]]:
         names = [c for c, _ in TABLES["ml_serving_changes"]]
@@ -275,26 +345,57 @@ class Registry:
 
     # --- rows --------------------------------------------------------------------------
 
-    def _version_row(self, t: TrainedVersion, version: int, status: str, artifact_dir: Path) -> list[Any]:
+    def _version_row(
+        self, t: TrainedVersion, version: int, status: str, artifact_dir: Path
+    ) -> list[Any]:
         return [
-            t.spec.name, version, status, t.spec.task, t.trained_at,
+            t.spec.name,
+            version,
+            status,
+            t.spec.task,
+            t.trained_at,
             t.trained_at if status == "champion" else None,
-            t.train_rows, t.holdout_rows, ",".join(t.train_cutoffs), ",".join(t.holdout_cutoffs),
-            t.spec.primary_metric, t.model_value, t.baseline_value, t.beats_baseline,
-            json.dumps([_plain(c) for c in t.classes]), json.dumps(list(t.spec.data.features)),
-            t.hashes["spec"], t.hashes["data"], t.hashes["sql"], t.git_commit,
-            json.dumps(t.library_versions, sort_keys=True), str(artifact_dir),
+            t.train_rows,
+            t.holdout_rows,
+            ",".join(t.train_cutoffs),
+            ",".join(t.holdout_cutoffs),
+            t.spec.primary_metric,
+            t.model_value,
+            t.baseline_value,
+            t.beats_baseline,
+            json.dumps([_plain(c) for c in t.classes]),
+            json.dumps(list(t.spec.data.features)),
+            t.hashes["spec"],
+            t.hashes["data"],
+            t.hashes["sql"],
+            t.git_commit,
+            json.dumps(t.library_versions, sort_keys=True),
+            str(artifact_dir),
         ]
 
     def _metric_rows(self, t: TrainedVersion, version: int) -> list[list[Any]]:
         rows = []
         for subject, metrics in (("model", t.model_metrics), ("baseline", t.baseline_metrics)):
-            rows += [[t.spec.name, version, subject, "holdout", m.name, m.at, m.value, t.trained_at] for m in metrics]
+            rows += [
+                [t.spec.name, version, subject, "holdout", m.name, m.at, m.value, t.trained_at]
+                for m in metrics
+            ]
         return rows
 
     def _reference_rows(self, t: TrainedVersion, version: int) -> list[list[Any]]:
         return [
-            [t.spec.name, version, b.column, b.kind, b.bin, b.lower, b.upper, b.category, b.is_null, b.share]
+            [
+                t.spec.name,
+                version,
+                b.column,
+                b.kind,
+                b.bin,
+                b.lower,
+                b.upper,
+                b.category,
+                b.is_null,
+                b.share,
+            ]
             for b in t.reference
         ]
 
@@ -318,21 +419,42 @@ class Registry:
         trained_at = champion["trained_at"] if champion else None
         due_at = trained_at + dt.timedelta(days=spec.sla.refresh_days) if trained_at else None
         self.session.execute(f"DELETE FROM {table} WHERE model_name = ?", [spec.name])
-        self._insert("ml_passports", [[
-            spec.name, spec.task, spec.description, json.dumps(list(spec.decisions)),
-            spec.people.owner, spec.people.business_owner, spec.people.kill_switch_owner,
-            champion["version"] if champion else None, challenger["version"] if challenger else None,
-            serving[0], serving[1], trained_at, due_at,
-            spec.sla.refresh_days, spec.sla.max_staleness_days,
-            json.dumps([r.describe() for r in spec.sla.degradation]), spec.sla.on_breach,
-            spec.sla.alert_channel, spec.primary_metric,
-            champion["model_value"] if champion else None, spec.baseline_name,
-            champion["baseline_value"] if champion else None,
-            champion["beats_baseline"] if champion else None,
-            json.dumps(spec.business_metric), spec.maintenance_cost_per_month, spec.currency,
-            str(spec.path), now(),
-            *(kept_verdict[0] if kept_verdict else (None, None, None, None)),
-        ]])
+        self._insert(
+            "ml_passports",
+            [
+                [
+                    spec.name,
+                    spec.task,
+                    spec.description,
+                    json.dumps(list(spec.decisions)),
+                    spec.people.owner,
+                    spec.people.business_owner,
+                    spec.people.kill_switch_owner,
+                    champion["version"] if champion else None,
+                    challenger["version"] if challenger else None,
+                    serving[0],
+                    serving[1],
+                    trained_at,
+                    due_at,
+                    spec.sla.refresh_days,
+                    spec.sla.max_staleness_days,
+                    json.dumps([r.describe() for r in spec.sla.degradation]),
+                    spec.sla.on_breach,
+                    spec.sla.alert_channel,
+                    spec.primary_metric,
+                    champion["model_value"] if champion else None,
+                    spec.baseline_name,
+                    champion["baseline_value"] if champion else None,
+                    champion["beats_baseline"] if champion else None,
+                    json.dumps(spec.business_metric),
+                    spec.maintenance_cost_per_month,
+                    spec.currency,
+                    str(spec.path),
+                    now(),
+                    *(kept_verdict[0] if kept_verdict else (None, None, None, None)),
+                ]
+            ],
+        )
 
     def set_verdict(
         self, model: str, version: int, verdict: str | None, reasons: Sequence[str], at: dt.datetime

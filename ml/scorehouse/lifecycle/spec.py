@@ -55,7 +55,9 @@ def parse_days(value: Any, where: str) -> int:
     if match and int(match.group(1)) > 0:
         return int(match.group(1))
     allowed = ", ".join(CADENCES)
-    raise SpecError(f"{where}: {value!r} is not a cadence ({allowed}, or a number of days like '30d')")
+    raise SpecError(
+        f"{where}: {value!r} is not a cadence ({allowed}, or a number of days like '30d')"
+    )
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,9 @@ class Spec:
         return self.name + SCORES_SUFFIX
 
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(self.raw, sort_keys=True, default=str).encode()).hexdigest()
+        return hashlib.sha256(
+            json.dumps(self.raw, sort_keys=True, default=str).encode()
+        ).hexdigest()
 
 
 class _Reader:
@@ -193,7 +197,9 @@ class _Reader:
         unknown = sorted(set(self.mapping) - self.used)
         if unknown:
             known = ", ".join(sorted(self.used))
-            raise SpecError(f"{self.where}: unknown key(s) {', '.join(unknown)} (known here: {known})")
+            raise SpecError(
+                f"{self.where}: unknown key(s) {', '.join(unknown)} (known here: {known})"
+            )
 
 
 def _steps(reader: _Reader, key: str) -> tuple[Step, ...]:
@@ -358,7 +364,9 @@ def find_specs(model_paths: list[Path]) -> dict[str, Spec]:
         for path in sorted(folder.rglob("*.yml")):
             for name, block in _spec_blocks(path):
                 if name in specs:
-                    raise SpecError(f"model {name!r} is declared twice: {specs[name].path} and {path}")
+                    raise SpecError(
+                        f"model {name!r} is declared twice: {specs[name].path} and {path}"
+                    )
                 specs[name] = parse_spec(block, name, path)
     return specs
 

@@ -38,7 +38,9 @@ def model_paths(project: Project) -> list[Path]:
 
 def dialect_of(target: Target) -> str:
     if target.type not in DIALECTS:
-        raise ScorehouseError(f"target {target.name!r} of type {target.type!r} has no SQL dialect in scorehouse")
+        raise ScorehouseError(
+            f"target {target.name!r} of type {target.type!r} has no SQL dialect in scorehouse"
+        )
     return DIALECTS[target.type]
 
 
@@ -69,7 +71,9 @@ def score(estimator: Any, spec: Spec, frame: pd.DataFrame) -> np.ndarray:
     return np.asarray(estimator.predict(X), dtype=np.float64)
 
 
-def train_model(project: Project, target: Target, name: str, echo: Echo = lambda _: None) -> TrainResult:
+def train_model(
+    project: Project, target: Target, name: str, echo: Echo = lambda _: None
+) -> TrainResult:
     spec = load_spec(model_paths(project), name)
     estimator = build_estimator(spec)
     with step(echo, f"reading {spec.data.relation} from {target.name}"):
@@ -80,8 +84,13 @@ def train_model(project: Project, target: Target, name: str, echo: Echo = lambda
             con.disconnect()
     train_rows, holdout = time_split(rows, spec)
     label = spec.data.label
-    echo(f"{len(train_rows):,} training rows, {len(holdout):,} holdout rows (newest {spec.holdout_cutoffs} cutoff(s))")
-    with step(echo, f"fitting {type(estimator[-1]).__name__ if hasattr(estimator, 'steps') else type(estimator).__name__}"):
+    echo(
+        f"{len(train_rows):,} training rows, {len(holdout):,} holdout rows (newest {spec.holdout_cutoffs} cutoff(s))"
+    )
+    with step(
+        echo,
+        f"fitting {type(estimator[-1]).__name__ if hasattr(estimator, 'steps') else type(estimator).__name__}",
+    ):
         X, y = train_rows[list(spec.data.features)], train_rows[label]
         if spec.data.treatment is None:
             estimator.fit(X, y)
@@ -138,7 +147,9 @@ def train_model(project: Project, target: Target, name: str, echo: Echo = lambda
     staged = root / spec.name / f".staging-{uuid.uuid4().hex[:12]}"
     try:
         with step(echo, "writing artifacts (pipeline, ONNX, SQL, reference distributions)"):
-            onnx_error = artifacts.write_artifacts(staged, estimator, spec, sql, reference, _metadata(trained))
+            onnx_error = artifacts.write_artifacts(
+                staged, estimator, spec, sql, reference, _metadata(trained)
+            )
         if onnx_error:
             echo(f"warning: no ONNX export: {onnx_error}")
         with step(echo, "registering the version"):
@@ -152,7 +163,15 @@ def train_model(project: Project, target: Target, name: str, echo: Echo = lambda
     finally:
         if staged.exists():
             shutil.rmtree(staged, ignore_errors=True)
-    return TrainResult(spec, version, status, model_metrics, baseline_metrics, verdict, root / spec.name / f"v{version}")
+    return TrainResult(
+        spec,
+        version,
+        status,
+        model_metrics,
+        baseline_metrics,
+        verdict,
+        root / spec.name / f"v{version}",
+    )
 
 
 def _dates(values: pd.Series) -> list[str]:
@@ -164,7 +183,10 @@ def _metadata(t: TrainedVersion) -> dict[str, Any]:
         "model": t.spec.name,
         "task": t.spec.task,
         "trained_at": t.trained_at.isoformat(),
-        "features": {"numeric": list(t.spec.data.numeric), "categorical": list(t.spec.data.categorical)},
+        "features": {
+            "numeric": list(t.spec.data.numeric),
+            "categorical": list(t.spec.data.categorical),
+        },
         "classes": [c.item() if hasattr(c, "item") else c for c in t.classes],
         "hashes": t.hashes,
         "git_commit": t.git_commit,

@@ -30,15 +30,25 @@ def compile_models(project: Project, target: Target, name: str) -> list[Path]:
     spec = load_spec(model_paths(project), name)
     con = connect(target)
     try:
-        check_columns(spec, relation_columns(con, spec.data.score_relation, target.schema), spec.data.score_relation)
+        check_columns(
+            spec,
+            relation_columns(con, spec.data.score_relation, target.schema),
+            spec.data.score_relation,
+        )
         session = Session(con)
         registry = Registry(session, target.schema)
         registry.ensure_tables()
         champion = registry.champion(spec.name)
         challenger = registry.challenger(spec.name)
         classes = classes_of(champion) or label_classes(session, spec, target.schema)
-        if not registry.passports() or spec.name not in {p["model_name"] for p in registry.passports()}:
-            registry.set_serving(spec, "rule" if champion is None else "model", "" if champion else "no trained champion yet")
+        if not registry.passports() or spec.name not in {
+            p["model_name"] for p in registry.passports()
+        }:
+            registry.set_serving(
+                spec,
+                "rule" if champion is None else "model",
+                "" if champion else "no trained champion yet",
+            )
     finally:
         con.disconnect()
     written = write_scoring_models(

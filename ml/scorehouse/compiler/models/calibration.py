@@ -44,9 +44,7 @@ def calibrated_classifier_cv(model: Any, inputs: list[Column], ctx: Context) -> 
         ctx.query.carry(column)
     folds = []
     for fold in model.calibrated_classifiers_:
-        probabilities = ctx.stage(
-            _fold_probabilities(ctx, fold, inputs, classes), "calibrated"
-        )
+        probabilities = ctx.stage(_fold_probabilities(ctx, fold, inputs, classes), "calibrated")
         for column in probabilities:
             ctx.query.carry(column)
         folds.append(probabilities)

@@ -24,8 +24,12 @@ def _linear(coef: np.ndarray, intercept: float, inputs: list[Column], name: str)
 
 def _decisions(model: Any, inputs: list[Column]) -> list[Column]:
     coef = np.atleast_2d(np.asarray(model.coef_, dtype=np.float64))
-    intercept = np.broadcast_to(np.atleast_1d(np.asarray(model.intercept_, dtype=np.float64)), (coef.shape[0],))
-    return [_linear(coef[k], float(intercept[k]), inputs, f"decision_{k}") for k in range(coef.shape[0])]
+    intercept = np.broadcast_to(
+        np.atleast_1d(np.asarray(model.intercept_, dtype=np.float64)), (coef.shape[0],)
+    )
+    return [
+        _linear(coef[k], float(intercept[k]), inputs, f"decision_{k}") for k in range(coef.shape[0])
+    ]
 
 
 def regressor(model: Any, inputs: list[Column], ctx: Context) -> Prediction:
@@ -55,7 +59,9 @@ def sgd_classifier(model: Any, inputs: list[Column], ctx: Context) -> Prediction
     if len(model.classes_) == 2:
         prediction = heads.binary_decision(decisions[0], model.classes_, strict=True)
     else:
-        prediction = heads.multiclass_decision(decisions, model.classes_, _one_vs_rest_probabilities)
+        prediction = heads.multiclass_decision(
+            decisions, model.classes_, _one_vs_rest_probabilities
+        )
     return prediction
 
 

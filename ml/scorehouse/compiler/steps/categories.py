@@ -211,8 +211,14 @@ def refusal(column: Column, feature: FeatureProbe) -> exp.Expression | None:
         known = [_category_literal(feature.kind, c) for c in feature.known]
         unseen: exp.Expression = exp.Not(this=is_null(x))
         if known:
-            unseen = exp.And(this=unseen, expression=exp.Not(this=exp.In(this=x.copy(), expressions=known)))
+            unseen = exp.And(
+                this=unseen, expression=exp.Not(this=exp.In(this=x.copy(), expressions=known))
+            )
         conditions.append(unseen)
     if not conditions:
         return None
-    return conditions[0] if len(conditions) == 1 else exp.Or(this=conditions[0], expression=conditions[1])
+    return (
+        conditions[0]
+        if len(conditions) == 1
+        else exp.Or(this=conditions[0], expression=conditions[1])
+    )
