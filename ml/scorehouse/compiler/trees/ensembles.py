@@ -105,14 +105,7 @@ def _boosted_raw(ctx: Context, model: Any, inputs: list[Column]) -> list[Column]
             scaled = model.learning_rate * np.asarray(tree.value, dtype=np.float64)[:, 0, 0]
             trees.append(from_sklearn_tree(tree, scaled))
     values = encoding.leaf_values(ctx.query, trees, inputs)
-    totals = []
-    for k in range(k_outputs):
-        terms = [Column("init", literals.double(float(baseline[k])), numeric=True)]
-        terms += [
-            Column(f"tree_{t}", values[t * k_outputs + k][0], numeric=True) for t in range(n_stages)
-        ]
-        totals.append(terms)
-    return ctx.query.sum_in_order(totals, "boost")
+    return _stagewise_sum(ctx, baseline, values, k_outputs, n_stages)
 
 
 def gradient_boosting_classifier(model: Any, inputs: list[Column], ctx: Context) -> Prediction:
@@ -141,12 +134,19 @@ def _hist_raw(ctx: Context, model: Any, inputs: list[Column]) -> list[Column]:
         for k in range(k_outputs)
     ]
     values = encoding.leaf_values(ctx.query, trees, inputs)
+    return _stagewise_sum(ctx, baseline, values, k_outputs, len(model._predictors))
+
+
+def _stagewise_sum(
+    ctx: Context, baseline: np.ndarray, values: list, k_outputs: int, n_stages: int
+) -> list[Column]:
+    """Per output k: baseline[k] + the tree values of every stage in order, added left to
+    right as both boosting families add them (trees are laid out stage-major)."""
     totals = []
     for k in range(k_outputs):
         terms = [Column("baseline", literals.double(float(baseline[k])), numeric=True)]
         terms += [
-            Column(f"tree_{t}", values[t * k_outputs + k][0], numeric=True)
-            for t in range(len(model._predictors))
+            Column(f"tree_{t}", values[t * k_outputs + k][0], numeric=True) for t in range(n_stages)
         ]
         totals.append(terms)
     return ctx.query.sum_in_order(totals, "boost")
