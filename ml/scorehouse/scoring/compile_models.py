@@ -41,9 +41,7 @@ def compile_models(project: Project, target: Target, name: str) -> list[Path]:
         champion = registry.champion(spec.name)
         challenger = registry.challenger(spec.name)
         classes = classes_of(champion) or label_classes(session, spec, target.schema)
-        if not registry.passports() or spec.name not in {
-            p["model_name"] for p in registry.passports()
-        }:
+        if spec.name not in {p["model_name"] for p in registry.passports()}:
             registry.set_serving(
                 spec,
                 "rule" if champion is None else "model",
