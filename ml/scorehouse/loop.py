@@ -11,7 +11,9 @@
    monitoring models included;
 4. **monitor** — ``scorehouse monitor``: SLA rules, alerts, webhook, kill switch;
 5. **rescore** — only when the monitor switched a model to its rule or off: the scoring
-   models are built again, so the switch takes effect in this run rather than the next.
+   models are built again, so the switch takes effect in this run rather than the next;
+6. **segments** — ``dbt build`` of the audiences from the final scores: members, holdout,
+   sync view, membership history, export log and offline conversions.
 
 A failed step skips the steps that need it, but the monitor still runs whenever the
 warehouse is reachable: a kill switch must not wait for a green build. The loop needs a
@@ -43,6 +45,8 @@ from scorehouse.warehouse.session import Session
 
 PROMOTE_POLICIES = ("gated", "never")
 SCORING = ("--select", "path:models/ml+", "path:models/monitoring")
+# audiences select by the scores the warehouse holds, so they follow the last scoring
+SEGMENTS = ("--select", "path:models/segments")
 Echo = Callable[[str], None]
 
 
@@ -225,4 +229,7 @@ def run_loop(
         with loop.step("rescore") as step:
             if step is not None:
                 step.detail = f"{', '.join(switched)} switched: " + loop.dbt_build(*SCORING)
+    with loop.step("segments", needs=("score", "rescore")) as step:
+        if step is not None:
+            step.detail = loop.dbt_build(*SEGMENTS)
     return loop.report

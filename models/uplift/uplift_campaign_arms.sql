@@ -14,5 +14,5 @@ select
     -- sample variance (n - 1), as Welch's test uses it
     cast(var_samp(assignments.revenue) as {{ double }}) as revenue_variance,
     cast(sum(assignments.contact_cost) as {{ double }}) as contact_cost
-from {{ ref('stg_raw__campaign_assignments') }} as assignments
+from {{ ref('uplift_assignments') }} as assignments
 group by assignments.campaign_id, assignments.treatment_group

@@ -4,12 +4,15 @@
 --   1. a `treatment_share` column of the raw campaigns table (when the CRM records it);
 --   2. var `scorehouse_campaign_design`, a mapping {campaign_id: treatment_share};
 --   3. the plan of the demo retailer (`scorehouse demo-data`), below.
+-- A declared audience (models/segments) is a campaign whose share is 1 - its holdout share.
 -- A campaign with no declared share gets NULL: its lift is reported with srm_status
 -- 'undeclared'.
 {%- set demo_plan = {1: 0.5, 2: 0.8, 3: 0.8, 4: 0.5, 5: 0.5, 6: 0.8, 7: 0.5, 8: 0.8} %}
 {%- set design = var('scorehouse_campaign_design', demo_plan) %}
 {%- set double = scorehouse.type_double() %}
 {%- set has_column = scorehouse._uplift_has_column(source('raw', 'campaigns'), 'treatment_share') %}
+-- depends_on: {{ ref('seg_audience_campaigns') }}
+{%- set audiences = load_relation(ref('seg_audience_campaigns')) if execute else none %}
 
 select
     campaigns.campaign_id,
@@ -37,4 +40,14 @@ left join (
     {%- endfor %}
 ) as declared
     on declared.campaign_id = campaigns.campaign_id
+{%- endif %}
+{%- if audiences is not none %}
+
+union all
+
+select
+    audiences.campaign_id,
+    cast(1.0e0 - audiences.holdout_share as {{ double }}) as treatment_share,
+    cast('audience holdout' as {{ dbt.type_string() }}) as declared_by
+from {{ audiences }} as audiences
 {%- endif %}

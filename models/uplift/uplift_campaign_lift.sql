@@ -42,7 +42,7 @@ paired as (
         t.revenue_variance as revenue_variance_treatment,
         c.revenue_variance as revenue_variance_control,
         coalesce(t.contact_cost, 0) + coalesce(c.contact_cost, 0) as contact_cost
-    from {{ ref('stg_raw__campaigns') }} as campaigns
+    from {{ ref('uplift_campaigns') }} as campaigns
     inner join {{ ref('uplift_campaign_design') }} as design
         on design.campaign_id = campaigns.campaign_id
     left join arms as t

@@ -134,5 +134,5 @@ select
     {{ scorehouse.safe_divide('judged.rule_revenue - judged.contacts * campaigns.cost_per_contact',
                               'judged.contacts * campaigns.cost_per_contact') }} as rule_romi
 from judged
-inner join {{ ref('stg_raw__campaigns') }} as campaigns
+inner join {{ ref('uplift_campaigns') }} as campaigns
     on campaigns.campaign_id = judged.campaign_id

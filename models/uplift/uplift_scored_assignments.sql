@@ -7,8 +7,8 @@
 -- failed the sample-ratio check (uplift_campaign_lift). Every targeting table reads this,
 -- so it is a table: the joins run once.
 {{ config(materialized='table') }}
--- depends_on: {{ ref('stg_raw__campaigns') }}
--- depends_on: {{ ref('stg_raw__campaign_assignments') }}
+-- depends_on: {{ ref('uplift_campaigns') }}
+-- depends_on: {{ ref('uplift_assignments') }}
 -- depends_on: {{ ref('uplift_campaign_lift') }}
 {%- set models = scorehouse._uplift_models() %}
 {%- set double, int, text = scorehouse.type_double(), dbt.type_int(), dbt.type_string() %}
@@ -27,7 +27,7 @@ runs_{{ loop.index }} as (
 ),
 chosen_{{ loop.index }} as (
     select campaigns.campaign_id, max(runs.cutoff) as cutoff
-    from {{ ref('stg_raw__campaigns') }} as campaigns
+    from {{ ref('uplift_campaigns') }} as campaigns
     inner join runs_{{ loop.index }} as runs
         on runs.cutoff <= campaigns.start_date
         and {{ dbt.datediff('runs.cutoff', 'campaigns.start_date', 'day') }} <= {{ max_age }}
@@ -52,7 +52,7 @@ select
     {%- else %}
     cast(null as {{ double }}) as rule_score
     {%- endif %}
-from {{ ref('stg_raw__campaign_assignments') }} as assignments
+from {{ ref('uplift_assignments') }} as assignments
 inner join chosen_{{ loop.index }} as chosen
     on chosen.campaign_id = assignments.campaign_id
 inner join runs_{{ loop.index }} as runs

@@ -321,8 +321,9 @@ def test_demo_command_generates_builds_and_shows_tables(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     shown = {line.split()[0]: line.split()[1] for line in lines if line.startswith("  main.")}
-    # the demo also trains, scores, monitors (ml_*) and measures uplift (uplift_*)
-    assert {n for n in shown if not n.startswith(("main.ml_", "main.uplift_"))} == {
+    # the demo also trains, scores, monitors (ml_*), builds audiences (seg_) and measures
+    # uplift (uplift_*)
+    assert {n for n in shown if not n.startswith(("main.ml_", "main.uplift_", "main.seg_"))} == {
         "main.customer_cutoffs",
         "main.customer_features",
         "main.customer_labels",
@@ -338,9 +339,14 @@ def test_demo_command_generates_builds_and_shows_tables(tmp_path):
     assert scored > 0
     assert shown["main.purchase_scores"] == shown["main.churn_scores"]
     assert shown["main.churn_score_history"] == shown["main.churn_scores"]
-    assert {"main.ml_score_drift", "main.ml_feature_drift", "main.uplift_campaign_lift"} <= set(
-        shown
-    )
+    assert {
+        "main.ml_score_drift",
+        "main.ml_feature_drift",
+        "main.uplift_campaign_lift",
+        "main.seg_audience_members",
+        "main.seg_membership_history",
+        "main.seg_export_log",
+    } <= set(shown)
     assert (tmp_path / "reports" / "churn.html").is_file()
     assert any(str(duckdb_file) in line for line in lines)
     assert "demo finished" in lines[-1]

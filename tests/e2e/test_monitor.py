@@ -32,7 +32,14 @@ from scorehouse.project import Project, Target
 from scorehouse.scoring.compile_models import compile_models
 from scorehouse.warehouse import connect
 from scorehouse.warehouse.session import Session
-from tests.support.project import Warehouse, copy_project, duckdb_output, edit_spec, target_of
+from tests.support.project import (
+    Warehouse,
+    copy_project,
+    drop_audiences,
+    duckdb_output,
+    edit_spec,
+    target_of,
+)
 from tests.unit.test_monitor_fixtures import Fixture
 from tests.unit.test_monitor_webhook import Receiver
 
@@ -86,6 +93,7 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
     root = tmp_path_factory.mktemp("monitor-duckdb")
     project = copy_project(root, {"duckdb": duckdb_output(root / "warehouse.duckdb")})
     (project.root / "models" / "ml" / "purchase.yml").unlink()  # churn alone keeps it short
+    drop_audiences(project, "purchase")
 
     def small(block: dict[str, Any]) -> None:
         block["estimator"]["model"]["params"].update(max_iter=20)

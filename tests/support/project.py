@@ -79,6 +79,19 @@ def edit_spec(project: Project, name: str, change: Callable[[dict[str, Any]], No
     path.write_text(yaml.safe_dump(document, sort_keys=False))
 
 
+def drop_audiences(project: Project, model: str) -> None:
+    """Remove the copy's audiences that select by ``model``'s scores (for tests that leave
+    that model out)."""
+    path = project.root / "models" / "segments" / "audiences.yml"
+    document = yaml.safe_load(path.read_text())
+    document["exposures"] = [
+        e
+        for e in document["exposures"]
+        if (e.get("meta") or {}).get("scorehouse_audience", {}).get("model") != model
+    ]
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+
+
 class Warehouse:
     """Reads tables of a target's warehouse into pandas, through Ibis."""
 

@@ -1,0 +1,51 @@
+-- Offline conversions for upload to ad platforms (Google Ads, Meta): every order of a
+-- customer who consents to ads, once, under a unique event id, with the hashed identifiers
+-- the platforms match on. Append-only: a later run adds the orders placed since, and a full
+-- refresh cannot wipe what was uploaded (full_refresh=false).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=false,
+    on_schema_change='fail',
+) }}
+{%- set run_at = scorehouse._segments_at_sql() %}
+{%- set currency = var('scorehouse_currency', 'EUR') | string %}
+{%- if not modules.re.match('^[A-Z]{3}$', currency) %}
+{{ exceptions.raise_compiler_error("var scorehouse_currency must be an ISO 4217 code like EUR, not " ~ currency) }}
+{%- endif %}
+{%- set text = dbt.type_string() %}
+
+with
+
+consenting as (
+    select
+        customer_id,
+        {{ scorehouse.sha256_hex("nullif(email, '')") }} as email_sha256,
+        {{ scorehouse.sha256_hex(scorehouse.phone_e164('phone')) }} as phone_sha256
+    from {{ ref('stg_raw__customers') }}
+    where has_ads_consent
+),
+
+orders as (
+    select
+        cast('order-' || cast(orders.order_id as {{ text }}) as {{ text }}) as event_id,
+        cast('purchase' as {{ text }}) as event_name,
+        {{ scorehouse.utc_timestamptz('orders.ordered_at') }} as event_time,
+        cast(orders.net_amount as {{ scorehouse.type_double() }}) as value,
+        cast('{{ currency }}' as {{ text }}) as currency,
+        consenting.email_sha256,
+        consenting.phone_sha256,
+        {{ run_at }} as loaded_at
+    from {{ ref('stg_raw__orders') }} as orders
+    inner join consenting
+        on consenting.customer_id = orders.customer_id
+    where orders.ordered_at <= {{ run_at }}
+)
+
+select * from orders
+{%- if is_incremental() %}
+where not exists (
+    select 1 from {{ this }} as uploaded
+    where uploaded.event_id = orders.event_id
+)
+{%- endif %}
