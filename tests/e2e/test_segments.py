@@ -1,4 +1,4 @@
-"""Audiences on the demo warehouse (DuckDB): stable keys and holdout, consent, hashed
+"""Audiences on the demo warehouse (DuckDB and PostgreSQL): stable keys and holdout, consent, hashed
 identifiers, point-in-time history, the export log, offline conversions, the uplift tables'
 control group, and the atomic export.
 
@@ -33,7 +33,14 @@ from scorehouse.project import Project, Target
 from scorehouse.scoring.compile_models import compile_models
 from scorehouse.segments import export as export_module
 from scorehouse.segments.export import export_audience
-from tests.support.project import Warehouse, copy_project, duckdb_output, edit_spec, target_of
+from tests.support.project import (
+    Warehouse,
+    copy_project,
+    duckdb_output,
+    edit_spec,
+    postgres_output,
+    target_of,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -103,10 +110,18 @@ class Lab:
         )
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory) -> Iterator[Lab]:
-    root = tmp_path_factory.mktemp("segments-duckdb")
-    project = copy_project(root, {"duckdb": duckdb_output(root / "warehouse.duckdb")})
+@pytest.fixture(
+    scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def lab(request, tmp_path_factory) -> Iterator[Lab]:
+    backend = request.param
+    root = tmp_path_factory.mktemp(f"segments-{backend}")
+    if backend == "duckdb":
+        output = duckdb_output(root / "warehouse.duckdb")
+    else:
+        db = request.getfixturevalue("postgres_server").create_database("scorehouse_segments")
+        output = postgres_output(db)
+    project = copy_project(root, {backend: output})
 
     def small(block: dict[str, Any]) -> None:
         block["estimator"]["model"]["params"].update(max_iter=20)
@@ -429,3 +444,24 @@ def test_a_wrong_declaration_stops_the_build_naming_file_audience_and_key(lab):
         assert "audience churn_retention_email: holdout.share is needed" in message
     finally:
         path.write_text(original)
+
+
+def test_every_syncable_model_has_an_enforced_contract_and_an_exposure(lab):
+    import json
+
+    manifest = json.loads((lab.project.root / "target" / "manifest.json").read_text())
+    syncable = {"seg_audience_sync", "seg_offline_conversions"}
+    nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    for name in syncable | {"seg_audience_members"}:
+        assert nodes[name]["config"]["contract"]["enforced"], name
+        assert all(c.get("data_type") for c in nodes[name]["columns"].values()), name
+    exposed = {
+        dependency.rsplit(".", 1)[-1]
+        for exposure in manifest["exposures"].values()
+        for dependency in exposure["depends_on"]["nodes"]
+    }
+    assert syncable <= exposed
+    audience_exposures = {
+        e["name"] for e in manifest["exposures"].values() if "scorehouse_audience" in e["meta"]
+    }
+    assert audience_exposures == set(audiences(lab.project))
