@@ -43,10 +43,8 @@ from scorehouse.warehouse import connect
 from scorehouse.warehouse.session import Session
 from tests.support.project import (
     Warehouse,
-    copy_project,
-    duckdb_output,
     edit_spec,
-    postgres_output,
+    project_on,
     target_of,
 )
 
@@ -189,12 +187,7 @@ def one_thread() -> Iterator[None]:
 def lab(request, tmp_path_factory) -> Lab:
     backend = request.param
     root = tmp_path_factory.mktemp(f"lifecycle-{backend}")
-    if backend == "duckdb":
-        output = duckdb_output(root / "warehouse.duckdb")
-    else:
-        db = request.getfixturevalue("postgres_server").create_database("scorehouse_lifecycle")
-        output = postgres_output(db)
-    project = copy_project(root, {backend: output})
+    project = project_on(request, root, "scorehouse_lifecycle")
     edit_spec(project, "churn", small_model(max_iter=20))
     lab = Lab(backend, project, target_of(project), git_snapshot(root))
 

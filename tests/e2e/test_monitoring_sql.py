@@ -33,10 +33,8 @@ from scorehouse.project import Project, Target
 from scorehouse.scoring.compile_models import compile_models
 from tests.support.project import (
     Warehouse,
-    copy_project,
-    duckdb_output,
     edit_spec,
-    postgres_output,
+    project_on,
     target_of,
 )
 
@@ -82,12 +80,7 @@ class Lab:
 def lab(request, tmp_path_factory) -> Iterator[Lab]:
     backend = request.param
     root = tmp_path_factory.mktemp(f"monitoring-{backend}")
-    if backend == "duckdb":
-        output = duckdb_output(root / "warehouse.duckdb")
-    else:
-        db = request.getfixturevalue("postgres_server").create_database("scorehouse_monitoring")
-        output = postgres_output(db)
-    project = copy_project(root, {backend: output})
+    project = project_on(request, root, "scorehouse_monitoring")
     edit_spec(project, "churn", lambda b: b["estimator"]["model"]["params"].update(max_iter=10))
     lab = Lab(backend, project, target_of(project))
     load_demo(project, lab.target, CUSTOMERS, SEED)

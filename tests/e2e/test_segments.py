@@ -35,10 +35,8 @@ from scorehouse.segments import export as export_module
 from scorehouse.segments.export import export_audience
 from tests.support.project import (
     Warehouse,
-    copy_project,
-    duckdb_output,
     edit_spec,
-    postgres_output,
+    project_on,
     target_of,
 )
 
@@ -116,12 +114,7 @@ class Lab:
 def lab(request, tmp_path_factory) -> Iterator[Lab]:
     backend = request.param
     root = tmp_path_factory.mktemp(f"segments-{backend}")
-    if backend == "duckdb":
-        output = duckdb_output(root / "warehouse.duckdb")
-    else:
-        db = request.getfixturevalue("postgres_server").create_database("scorehouse_segments")
-        output = postgres_output(db)
-    project = copy_project(root, {backend: output})
+    project = project_on(request, root, "scorehouse_segments")
 
     def small(block: dict[str, Any]) -> None:
         block["estimator"]["model"]["params"].update(max_iter=20)

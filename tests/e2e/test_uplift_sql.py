@@ -36,9 +36,7 @@ from scorehouse.warehouse import connect
 from tests.support.project import (
     TOY_SPEC,
     Warehouse,
-    copy_project,
-    duckdb_output,
-    postgres_output,
+    project_on,
     target_of,
     write_spec,
 )
@@ -191,12 +189,7 @@ class Lab:
 def lab(request, tmp_path_factory) -> Iterator[Lab]:
     backend = request.param
     root: Path = tmp_path_factory.mktemp(f"uplift-{backend}")
-    if backend == "duckdb":
-        output = duckdb_output(root / "warehouse.duckdb")
-    else:
-        db = request.getfixturevalue("postgres_server").create_database("scorehouse_uplift")
-        output = postgres_output(db)
-    project = copy_project(root, {backend: output})
+    project = project_on(request, root, "scorehouse_uplift")
     target = target_of(project)
     data = synthetic()
     load(target, data)

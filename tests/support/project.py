@@ -65,6 +65,18 @@ def copy_project(dest: Path, outputs: dict[str, dict]) -> Project:
     return find_project(dest)
 
 
+def project_on(request: Any, root: Path, database: str) -> Project:
+    """The project copied into ``root``, on the engine ``request.param`` names: a DuckDB file
+    in ``root``, or ``database`` on the suite's PostgreSQL server."""
+    backend = request.param
+    if backend == "duckdb":
+        output = duckdb_output(root / "warehouse.duckdb")
+    else:
+        db = request.getfixturevalue("postgres_server").create_database(database)
+        output = postgres_output(db)
+    return copy_project(root, {backend: output})
+
+
 def target_of(project: Project, name: str | None = None) -> Target:
     return resolve_target(project, name, project.root)
 

@@ -3,7 +3,6 @@
 /* Every experiment's assignments, one row per campaign and customer: the CRM's campaigns */
 /* (raw campaign_assignments) and the declared audiences, whose control group is exactly */
 /* their holdout (seg_audience_assignments). Audiences join once the segments are built. */
-/* depends_on: "warehouse"."main"."seg_audience_assignments" */
 SELECT
   campaign_id,
   customer_id,

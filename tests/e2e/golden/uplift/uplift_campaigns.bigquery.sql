@@ -2,7 +2,6 @@
 -- models/uplift/uplift_campaigns.sql as dbt compiles it for DuckDB on the demo warehouse, transpiled by sqlglot to bigquery.
 /* Every experiment, one row per campaign: the CRM's campaigns and the declared audiences */
 /* (seg_audience_campaigns), once the segments are built. */
-/* depends_on: "warehouse"."main"."seg_audience_campaigns" */
 SELECT
   campaign_id,
   campaign_name,
