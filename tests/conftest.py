@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.postgres import ManagedPostgres, PostgresServer
+from tests.support.spark import start_session
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +18,21 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield managed.start()
     finally:
         managed.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_session(tmp_path_factory):
+    """One local Spark session (local[2], Hive support) for the whole pytest process.
+
+    Its Derby metastore, warehouse folder and derby.log live in a scratch folder (see
+    ``tests/support/spark.py``). A JVM holds one SparkContext and Derby admits one process,
+    so every Spark test shares this fixture: the compiler tests run SQL on it through temp
+    views, and dbt-spark's ``session`` method (``SparkSession.builder...getOrCreate()``)
+    picks the same session up when dbt runs in this process. Stopped when the session ends.
+    """
+    pytest.importorskip("pyspark")
+    spark = start_session(tmp_path_factory.mktemp("spark"))
+    try:
+        yield spark
+    finally:
+        spark.stop()

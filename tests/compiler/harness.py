@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 import psycopg2
+import pytest
 
 import scorehouse
 from tests.support.postgres import PostgresServer
+from tests.support.spark import to_spark
 
 ABS_TOL = 1e-12
 ROW_ID = "row_id"
+
+# A case marked so runs on DuckDB and PostgreSQL but not on Spark, where every query costs
+# about a second of planning and code generation: Spark runs a representative set (the
+# whole of test_models_exact.py, and some cases of each other test). SCOREHOUSE_SPARK_ALL=1
+# runs every case on Spark too (tests/compiler/conftest.py).
+NOT_ON_SPARK = pytest.mark.duckdb_postgres_only
+
+
+def spark_subset(names: list[str], on_spark: set[str]) -> list[object]:
+    """``names`` as pytest parameters; the ones outside ``on_spark`` skip Spark."""
+    unknown = on_spark - set(names)
+    assert not unknown, f"no such cases: {sorted(unknown)}"
+    return [n if n in on_spark else pytest.param(n, marks=NOT_ON_SPARK) for n in names]
 
 
 def _pg_type(series: pd.Series) -> str:
@@ -66,6 +82,18 @@ def run_postgres(server: PostgresServer, sql: str, frame: pd.DataFrame) -> pd.Da
     finally:
         conn.rollback()
         conn.close()
+
+
+def run_spark(spark: Any, sql: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Load ``frame`` as the temp view ``src`` (explicit schema, NaN and None as NULL)."""
+    to_spark(spark, frame).createOrReplaceTempView("src")
+    try:
+        result = spark.sql(sql)
+        # collect() hands back Python values as they are (no pandas conversion in between)
+        out = pd.DataFrame([tuple(r) for r in result.collect()], columns=result.columns)
+        return out.sort_values(ROW_ID).reset_index(drop=True)
+    finally:
+        spark.catalog.dropTempView("src")
 
 
 def with_row_id(frame: pd.DataFrame) -> pd.DataFrame:

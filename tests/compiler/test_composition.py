@@ -21,7 +21,7 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
-from tests.compiler.harness import check_on_engine
+from tests.compiler.harness import check_on_engine, spark_subset
 from tests.compiler.test_preprocessing import check
 
 N = 150
@@ -104,7 +104,13 @@ LAYOUTS = {
 }
 
 
-@pytest.mark.parametrize("layout", list(LAYOUTS), ids=list(LAYOUTS))
+@pytest.mark.parametrize(
+    "layout",
+    spark_subset(
+        list(LAYOUTS),
+        {"negative_index_and_mask_remainder_estimator", "nested_pipelines_and_column_transformer"},
+    ),
+)
 def test_column_transformer_layouts(engine, layout):
     rng = np.random.default_rng(30)
     X = frame(rng)

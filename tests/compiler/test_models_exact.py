@@ -1,4 +1,4 @@
-"""Every supported model, scored in DuckDB and PostgreSQL, against scikit-learn itself.
+"""Every supported model, scored in DuckDB, PostgreSQL and Spark, against scikit-learn itself.
 
 Besides ordinary rows, each model is scored on rows built to catch the classic failures:
 inputs exactly at every split threshold and one ulp either side; at the float32 rounding of

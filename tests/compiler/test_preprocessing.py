@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits
 
 import scorehouse
 from scorehouse.errors import UnsupportedEstimatorError
-from tests.compiler.harness import check_on_engine
+from tests.compiler.harness import NOT_ON_SPARK, check_on_engine
 
 N = 160
 
@@ -138,14 +138,14 @@ def unseen_rows(X: pd.DataFrame) -> pd.DataFrame:
     "scaler",
     [
         StandardScaler(),
-        StandardScaler(with_mean=False),
-        StandardScaler(with_std=False),
-        MinMaxScaler(),
+        pytest.param(StandardScaler(with_mean=False), marks=NOT_ON_SPARK),
+        pytest.param(StandardScaler(with_std=False), marks=NOT_ON_SPARK),
+        pytest.param(MinMaxScaler(), marks=NOT_ON_SPARK),
         MinMaxScaler(feature_range=(-1.0, 2.0), clip=True),
-        RobustScaler(),
+        pytest.param(RobustScaler(), marks=NOT_ON_SPARK),
         RobustScaler(with_centering=False, quantile_range=(10.0, 90.0)),
-        MaxAbsScaler(),
-        MaxAbsScaler(clip=True),
+        pytest.param(MaxAbsScaler(), marks=NOT_ON_SPARK),
+        pytest.param(MaxAbsScaler(clip=True), marks=NOT_ON_SPARK),
     ],
     ids=short_id,
 )
@@ -173,10 +173,13 @@ def test_scalers_keep_null_and_match(engine, scaler):
 @pytest.mark.parametrize(
     "imputer",
     [
-        SimpleImputer(strategy="mean"),
+        pytest.param(SimpleImputer(strategy="mean"), marks=NOT_ON_SPARK),
         SimpleImputer(strategy="median", add_indicator=True),
-        SimpleImputer(strategy="most_frequent"),
-        SimpleImputer(strategy="constant", fill_value=-3.5, add_indicator=True),
+        pytest.param(SimpleImputer(strategy="most_frequent"), marks=NOT_ON_SPARK),
+        pytest.param(
+            SimpleImputer(strategy="constant", fill_value=-3.5, add_indicator=True),
+            marks=NOT_ON_SPARK,
+        ),
         SimpleImputer(strategy="mean", keep_empty_features=True),
     ],
     ids=short_id,
@@ -196,9 +199,9 @@ def test_simple_imputer_on_numbers(engine, imputer):
 @pytest.mark.parametrize(
     "imputer",
     [
-        SimpleImputer(strategy="most_frequent"),
+        pytest.param(SimpleImputer(strategy="most_frequent"), marks=NOT_ON_SPARK),
         SimpleImputer(strategy="constant", fill_value="unknown", add_indicator=True),
-        SimpleImputer(strategy="constant"),
+        pytest.param(SimpleImputer(strategy="constant"), marks=NOT_ON_SPARK),
         SimpleImputer(strategy="most_frequent", missing_values=None),
     ],
     ids=short_id,
@@ -233,14 +236,20 @@ def check_encoder(engine, encoder, final) -> None:
 
 ONE_HOT = [
     OneHotEncoder(handle_unknown="ignore"),
-    OneHotEncoder(handle_unknown="ignore", drop="first"),
-    OneHotEncoder(handle_unknown="ignore", drop="if_binary"),
+    pytest.param(OneHotEncoder(handle_unknown="ignore", drop="first"), marks=NOT_ON_SPARK),
+    pytest.param(OneHotEncoder(handle_unknown="ignore", drop="if_binary"), marks=NOT_ON_SPARK),
     OneHotEncoder(drop=np.array(["lima", 2, 1.5, "no"], dtype=object)),
     OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=20),
-    OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=3, drop="first"),
-    OneHotEncoder(handle_unknown="warn", min_frequency=0.1),
+    pytest.param(
+        OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=3, drop="first"),
+        marks=NOT_ON_SPARK,
+    ),
+    pytest.param(OneHotEncoder(handle_unknown="warn", min_frequency=0.1), marks=NOT_ON_SPARK),
     OneHotEncoder(handle_unknown="error"),
-    OneHotEncoder(handle_unknown="ignore", sparse_output=False, dtype=np.float32),
+    pytest.param(
+        OneHotEncoder(handle_unknown="ignore", sparse_output=False, dtype=np.float32),
+        marks=NOT_ON_SPARK,
+    ),
 ]
 
 
@@ -253,11 +262,16 @@ def test_one_hot_encoder(engine, encoder):
 
 ORDINAL = [
     OrdinalEncoder(encoded_missing_value=-1),
-    OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1),
+    pytest.param(
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), marks=NOT_ON_SPARK
+    ),
     OrdinalEncoder(
         handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=-2
     ),
-    OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, min_frequency=20),
+    pytest.param(
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, min_frequency=20),
+        marks=NOT_ON_SPARK,
+    ),
     OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=9, max_categories=3),
 ]
 
@@ -289,7 +303,7 @@ def test_refused_category_before_a_tree_gives_null(engine, encoder):
     [
         Binarizer(threshold=1.0),
         KBinsDiscretizer(n_bins=4, encode="ordinal", strategy="quantile"),
-        FunctionTransformer(None, validate=True),
+        pytest.param(FunctionTransformer(None, validate=True), marks=NOT_ON_SPARK),
     ],
     ids=short_id,
 )
@@ -308,9 +322,13 @@ def test_missing_value_refused_by_a_step_before_a_tree_gives_null(engine, step):
     "binner",
     [
         KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="uniform"),
-        KBinsDiscretizer(n_bins=4, encode="onehot", strategy="quantile"),
+        pytest.param(
+            KBinsDiscretizer(n_bins=4, encode="onehot", strategy="quantile"), marks=NOT_ON_SPARK
+        ),
         KBinsDiscretizer(n_bins=[3, 6, 2], encode="onehot-dense", strategy="kmeans"),
-        KBinsDiscretizer(n_bins=8, encode="ordinal", strategy="quantile"),
+        pytest.param(
+            KBinsDiscretizer(n_bins=8, encode="ordinal", strategy="quantile"), marks=NOT_ON_SPARK
+        ),
     ],
     ids=short_id,
 )
@@ -378,7 +396,7 @@ def test_identity_function_transformer(engine):
 # --- HistGradientBoosting with categorical features -------------------------------------
 
 
-@pytest.mark.parametrize("task", ["classifier", "regressor"])
+@pytest.mark.parametrize("task", ["classifier", pytest.param("regressor", marks=NOT_ON_SPARK)])
 def test_hist_gradient_boosting_categories(engine, task):
     rng = np.random.default_rng(19)
     X = categorical(rng, n=300)

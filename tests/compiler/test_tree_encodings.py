@@ -22,7 +22,7 @@ import scorehouse
 from scorehouse.compiler.literals import MAX_DOUBLE
 from scorehouse.compiler.trees import codes, encoding, walk
 from scorehouse.compiler.trees.flat import FlatTree, float32_cuts
-from tests.compiler.harness import check_on_engine
+from tests.compiler.harness import check_on_engine, spark_subset
 from tests.compiler.test_models_exact import complete_rows, probe_frame
 
 N_TRAIN = 300
@@ -111,7 +111,13 @@ def forced(request, monkeypatch):
         yield request.param
 
 
-@pytest.mark.parametrize("name", sorted([*MODELS, "constant_tree"]))
+@pytest.mark.parametrize(
+    "name",
+    spark_subset(
+        sorted([*MODELS, "constant_tree"]),
+        {"gbm_binary", "forest_multiclass_with_nan", "hist_binary_with_nan"},
+    ),
+)
 def test_encoding_scores_exactly(engine, forced, name):
     runner, dialect = engine
     model, X = _case(name)
