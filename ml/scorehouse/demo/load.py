@@ -30,6 +30,9 @@ def where(target: Target, schema: str) -> str:
     if target.type == "duckdb":
         return f"schema {schema} of {duckdb_path(target)} (target {target.name})"
     s = target.settings
+    if target.type == "spark":
+        folder = (s.get("server_side_parameters") or {}).get("spark.sql.warehouse.dir", "")
+        return f"database {schema} of the Spark warehouse {folder} (target {target.name})"
     return (
         f"schema {schema} of database {s.get('dbname') or s.get('database')} on "
         f"{s.get('host')}:{s.get('port')} (target {target.name})"

@@ -50,10 +50,7 @@ class _Writer:
         self.session.execute(sql)
 
     def schema_exists(self) -> bool:
-        rows = self.session.fetchall(
-            "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", [self.schema]
-        )
-        return bool(rows[0][0])
+        return self.session.schema_exists(self.schema)
 
     def create_table(self, name: str, arrow_schema: pa.Schema) -> None:
         self.con.create_table(
@@ -94,7 +91,69 @@ class _PostgresWriter(_Writer):
             copy.write(buffer.getvalue())
 
 
-_WRITERS: dict[str, type[_Writer]] = {"duckdb": _Writer, "postgres": _PostgresWriter}
+class _SparkWriter(_Writer):
+    """Spark has no transactions: tables are loaded beside the live ones as elsewhere, then
+    swapped by renames (each a metastore operation). The live tables are first renamed
+    aside; if any rename fails, those done are renamed back, so the previous tables stay
+    live. Only when every new table is in place are the old ones dropped. A process killed
+    in the middle of the swap can leave a table under its ``__scorehouse_old`` name: the
+    next run drops it."""
+
+    OLD_SUFFIX = "__scorehouse_old"
+
+    def __init__(self, con: Any, schema: str) -> None:
+        super().__init__(con, schema)
+        self.spark = con._session
+
+    def _spark_schema(self, arrow_schema: pa.Schema) -> Any:
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        return from_arrow_schema(arrow_schema)
+
+    def create_table(self, name: str, arrow_schema: pa.Schema) -> None:
+        empty = self.spark.createDataFrame([], self._spark_schema(arrow_schema))
+        empty.write.format("parquet").saveAsTable(f"`{self.schema}`.`{name}`")
+
+    def append(self, name: str, table: pa.Table) -> None:
+        # through Arrow: one conversion for the whole batch, not one per row
+        self.spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
+        frame = self.spark.createDataFrame(table.to_pandas(), self._spark_schema(table.schema))
+        frame.write.insertInto(f"`{self.schema}`.`{name}`")
+
+    def drop_loading_tables(self) -> None:
+        super().drop_loading_tables()
+        for name in TABLE_NAMES:
+            self.execute(f"DROP TABLE IF EXISTS {self.table(name + self.OLD_SUFFIX)}")
+
+    def publish(self, names: list[str]) -> None:
+        live = {t.name for t in self.spark.catalog.listTables(self.schema)}
+        moved: list[str] = []  # live tables renamed aside
+        swapped: list[str] = []  # loading tables renamed into place
+        try:
+            for name in names:
+                if name in live:
+                    self._rename(name, name + self.OLD_SUFFIX)
+                    moved.append(name)
+                self._rename(loading_name(name), name)
+                swapped.append(name)
+        except BaseException:
+            for name in swapped:
+                self._rename(name, loading_name(name))
+            for name in moved:
+                self._rename(name + self.OLD_SUFFIX, name)
+            raise
+        for name in moved:
+            self.execute(f"DROP TABLE IF EXISTS {self.table(name + self.OLD_SUFFIX)}")
+
+    def _rename(self, old: str, new: str) -> None:
+        self.execute(f"ALTER TABLE {self.table(old)} RENAME TO {quote(new)}")
+
+
+_WRITERS: dict[str, type[_Writer]] = {
+    "duckdb": _Writer,
+    "postgres": _PostgresWriter,
+    "pyspark": _SparkWriter,
+}
 
 
 def writer_for(con: Any, schema: str) -> _Writer:

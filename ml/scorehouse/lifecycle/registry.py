@@ -168,10 +168,7 @@ class Registry:
             cols = ", ".join(f"{quote(c)} {t}" for c, t in columns)
             self.session.execute(f"CREATE TABLE IF NOT EXISTS {self.table(name)} ({cols})")
             # a warehouse registered by an older scorehouse gains the columns added since
-            for column, kind in columns:
-                self.session.execute(
-                    f"ALTER TABLE {self.table(name)} ADD COLUMN IF NOT EXISTS {quote(column)} {kind}"
-                )
+            self.session.add_missing_columns(self.table(name), columns)
 
     def _insert(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
         columns = TABLES[name]

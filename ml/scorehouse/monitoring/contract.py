@@ -92,14 +92,7 @@ READ_BY_MONITOR = ("ml_score_drift", "ml_feature_drift", "ml_quality", "ml_fresh
 
 def relation_columns(session: Session, schema: str) -> dict[str, set[str]]:
     """The columns of every table and view in ``schema``, by relation name."""
-    rows = session.fetchall(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?",
-        [schema],
-    )
-    found: dict[str, set[str]] = {}
-    for table, column in rows:
-        found.setdefault(str(table), set()).add(str(column))
-    return found
+    return session.relation_columns(schema)
 
 
 def check_monitoring_tables(session: Session, schema: str) -> None:

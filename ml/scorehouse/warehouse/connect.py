@@ -52,6 +52,25 @@ def connect(target: Target) -> Any:
                 f"cannot connect to PostgreSQL target {target.name!r} at "
                 f"{s.get('host')}:{s.get('port')}: {error}"
             ) from error
+    if target.type == "spark":
+        return _connect_spark(target)
     raise ScorehouseError(
-        f"target {target.name!r} has type {target.type!r}; scorehouse supports duckdb and postgres"
+        f"target {target.name!r} has type {target.type!r}; scorehouse supports duckdb, postgres "
+        "and spark"
     )
+
+
+def _connect_spark(target: Target) -> Any:
+    """Ibis's pyspark backend on the process's SparkSession (shared with dbt-spark).
+
+    Ibis's ``disconnect`` stops the SparkSession; the session belongs to the whole process
+    (dbt runs in it too, and a new one would have to boot the metastore again), so the
+    backend returned here leaves it running when disconnected.
+    """
+    import ibis
+
+    from scorehouse.warehouse import spark
+
+    con = ibis.pyspark.connect(spark.session(target))
+    con.disconnect = lambda: None
+    return con
