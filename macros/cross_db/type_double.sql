@@ -9,3 +9,8 @@
 {% macro default__type_double() -%}
     double precision
 {%- endmacro %}
+
+{#- Spark has no `double precision`; its 64-bit type is `double`. -#}
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}

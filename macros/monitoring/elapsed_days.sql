@@ -8,3 +8,9 @@
 {% macro default__elapsed_days(start, end) -%}
     cast(floor(extract(epoch from (({{ end }}) - ({{ start }}))) / 86400) as {{ dbt.type_int() }})
 {%- endmacro %}
+
+{#- Spark cannot extract an epoch from an interval; timestampdiff counts the microseconds
+    between two timestamps of the same kind. -#}
+{% macro spark__elapsed_days(start, end) -%}
+    cast(floor(timestampdiff(MICROSECOND, {{ start }}, {{ end }}) / 86400000000e0) as {{ dbt.type_int() }})
+{%- endmacro %}

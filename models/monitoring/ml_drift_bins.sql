@@ -202,7 +202,7 @@ unseen as (
         cutoff,
         column_name,
         count(*) as unseen_categories,
-        string_agg(case when category_rank <= 5 then category end, ', ' order by category) as unseen_examples
+        {{ scorehouse.string_agg_ordered('case when category_rank <= 5 then category end', "', '", 'category') }} as unseen_examples
     from (
         select
             *,

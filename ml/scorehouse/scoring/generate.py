@@ -161,11 +161,24 @@ def history_model(spec: Spec) -> str:
             _header(spec, f"history of every {spec.name} scoring run"),
             "{{ config(\n"
             "    materialized='incremental',\n"
-            "    incremental_strategy='delete+insert',\n"
+            "    incremental_strategy=('append' if target.type == 'spark' else 'delete+insert'),\n"
             f"    unique_key={json.dumps(keys)},\n"
             "    on_schema_change='fail'\n) }}\n\n",
-            f"select * from {{{{ ref('{spec.name}_scores') }}}}\n",
+            f"select * from {{{{ ref('{spec.name}_scores') }}}} as scored\n",
+            _spark_history_filter(keys),
         ]
+    )
+
+
+def _spark_history_filter(keys: list[str]) -> str:
+    """Spark's parquet tables take no delete+insert (only append): a run whose rows are
+    already recorded (same keys) adds nothing, so re-running a cutoff adds no duplicates."""
+    same = " and ".join(f"recorded.{k} = scored.{k}" for k in keys)
+    return (
+        "{% if is_incremental() and target.type == 'spark' %}\n"
+        "-- Spark: append only the rows not recorded yet (no delete+insert on parquet tables)\n"
+        f"where not exists (select 1 from {{{{ this }}}} as recorded where {same})\n"
+        "{% endif %}\n"
     )
 
 

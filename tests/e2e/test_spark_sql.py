@@ -1,0 +1,193 @@
+"""Where Spark SQL differs from DuckDB and PostgreSQL, and what scorehouse does about it.
+
+Each ``spark__`` macro is rendered from its file and run on the test process's
+SparkSession (ANSI mode off, as dbt-spark runs), beside the default it replaces. The
+statements scorehouse itself runs (registry, alerts, uplift tables: ``?`` parameters,
+UPDATE, DELETE, a transaction's rollback) go through ``warehouse.Session`` on Spark.
+(Decimal literals and the compiled models' types on Spark: tests/compiler/test_spark.py.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import jinja2
+import pytest
+
+from scorehouse.warehouse.session import Session, quote
+from scorehouse.warehouse.spark_sql import named_placeholders
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA = "spark_sql_checks"
+
+
+def macro(path: str, name: str) -> Any:
+    """Macro ``name`` of ``macros/<path>``, with dbt's type macros as Spark names them."""
+    namespaces = {
+        "scorehouse": SimpleNamespace(type_double=lambda: "double"),
+        "dbt": SimpleNamespace(type_int=lambda: "int", type_timestamp=lambda: "timestamp"),
+    }
+    template = jinja2.Environment().from_string((REPO / "macros" / path).read_text())
+    function = getattr(template.make_module(vars=namespaces), name)
+    return lambda *args: str(function(*args)).strip()
+
+
+def value(spark, sql: str) -> Any:
+    return spark.sql(sql).first()[0]
+
+
+def test_ansi_mode_is_off_as_under_dbt_spark(spark_session):
+    """dbt-spark switches ANSI mode off: a bad cast gives NULL instead of failing, which is
+    what made the default regexp_replace_all silently wrong (next test)."""
+    assert spark_session.conf.get("spark.sql.ansi.enabled") == "false"
+    assert value(spark_session, "SELECT cast('g' AS int)") is None
+
+
+def test_regexp_replace_all_replaces_every_match(spark_session):
+    default = macro("cross_db/regexp_replace_all.sql", "default__regexp_replace_all")
+    spark = macro("cross_db/regexp_replace_all.sql", "spark__regexp_replace_all")
+    phone = "'+49 (171) 555-01'"
+    # the default's 'g' flag is Spark's start position: cast to int, NULL, so NULL out
+    assert value(spark_session, f"SELECT {default(phone, '[^0-9+]', '')}") is None
+    assert value(spark_session, f"SELECT {spark(phone, '[^0-9+]', '')}") == "+4917155501"
+
+
+def test_double_is_spelled_double(spark_session):
+    from pyspark.errors import ParseException
+
+    spark = macro("cross_db/type_double.sql", "spark__type_double")
+    with pytest.raises(ParseException):
+        spark_session.sql("SELECT cast('0.1' AS double precision)")
+    assert value(spark_session, f"SELECT typeof(cast('0.1' AS {spark()}))") == "double"
+    assert value(spark_session, f"SELECT cast('0.1' AS {spark()})") == 0.1
+
+
+def test_integer_division_and_booleans_as_doubles(spark_session):
+    """Spark's `/` always divides as fractions; safe_divide and bool_to_double's defaults
+    hold on Spark as they are."""
+    divide = macro("cross_db/safe_divide.sql", "default__safe_divide")
+    as_double = macro("cross_db/bool_to_double.sql", "default__bool_to_double")
+    assert value(spark_session, "SELECT 7 / 2") == 3.5
+    assert value(spark_session, f"SELECT {divide('7', '2')}") == 3.5
+    assert value(spark_session, f"SELECT {divide('7', '0')}") is None
+    row = spark_session.sql(
+        f"SELECT {as_double('true')}, {as_double('false')}, {as_double('cast(NULL AS boolean)')}"
+    ).first()
+    assert tuple(row) == (1.0, 0.0, None)
+
+
+def test_as_utc_gives_the_utc_wall_clock_whatever_the_session_time_zone(spark_session):
+    as_utc = macro("monitoring/as_utc.sql", "spark__as_utc")
+    zone = spark_session.conf.get("spark.sql.session.timeZone")
+    try:
+        spark_session.conf.set("spark.sql.session.timeZone", "America/New_York")
+        # noon in New York in January is 17:00 UTC
+        expression = as_utc("timestamp '2025-01-15 12:00:00'")
+        row = spark_session.sql(f"SELECT v, typeof(v) FROM (SELECT {expression} AS v)").first()
+    finally:
+        spark_session.conf.set("spark.sql.session.timeZone", zone)
+    assert tuple(row) == (dt.datetime(2025, 1, 15, 17, 0), "timestamp_ntz")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        ("2025-01-01 00:00:00", "2025-01-30 23:59:59", 29),
+        ("2025-01-01 00:00:00", "2025-01-31 00:00:00", 30),
+        ("2025-03-01 12:00:00", "2025-03-01 11:00:00", -1),
+    ],
+)
+def test_elapsed_days_counts_whole_days(spark_session, start, end, days):
+    elapsed = macro("monitoring/elapsed_days.sql", "spark__elapsed_days")
+    sql = elapsed(f"timestamp_ntz'{start}'", f"timestamp_ntz'{end}'")
+    assert value(spark_session, f"SELECT {sql}") == days
+
+
+def test_string_agg_ordered_skips_nulls_and_sorts(spark_session):
+    agg = macro("cross_db/string_agg_ordered.sql", "spark__string_agg_ordered")
+    sql = f"SELECT {agg('v', repr(', '), 'v')} FROM VALUES ('b'), (NULL), ('c'), ('a') AS t(v)"
+    assert value(spark_session, sql) == "a, b, c"
+
+
+# ---------------------------------------------------------------------------------------
+# scorehouse's own statements through warehouse.Session
+
+
+@pytest.fixture
+def session(spark_session):
+    import ibis
+
+    spark_session.sql(f"DROP DATABASE IF EXISTS {SCHEMA} CASCADE")
+    spark_session.sql(f"CREATE DATABASE {SCHEMA}")
+    s = Session(ibis.pyspark.connect(spark_session))
+    s.execute(
+        f"CREATE TABLE {quote(SCHEMA)}.{quote('t')} "
+        '("name" TEXT, "n" INTEGER, "x" FLOAT8, "at" TIMESTAMP, "ok" BOOLEAN)'
+    )
+    yield s
+    spark_session.sql(f"DROP DATABASE IF EXISTS {SCHEMA} CASCADE")
+
+
+TABLE = f'"{SCHEMA}"."t"'
+
+
+def rows(session: Session) -> list[tuple]:
+    return session.fetchall(f'SELECT "name", "n", "x", "at", "ok" FROM {TABLE} ORDER BY "name"')
+
+
+def test_question_marks_become_bound_parameters_outside_quotes():
+    assert named_placeholders("SELECT '?', \"a?\" FROM t WHERE a = ? AND b = ?") == (
+        "SELECT '?', \"a?\" FROM t WHERE a = :p0 AND b = :p1",
+        2,
+    )
+
+
+def test_parameters_are_values_never_sql(session):
+    at = dt.datetime(2025, 3, 1, 12, 30)
+    tricky = "o'brien'); DROP TABLE t; --"
+    session.executemany(
+        f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?)",
+        [[tricky, 1, 0.1, at, True], ["b", None, None, None, None]],
+    )
+    assert rows(session) == [("b", None, None, None, None), (tricky, 1, 0.1, at, True)]
+    assert session.fetchall(f'SELECT "n" FROM {TABLE} WHERE "name" = ?', [tricky]) == [(1,)]
+
+
+def test_update_and_delete_rewrite_the_table(session):
+    session.executemany(
+        f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?)",
+        [["a", 1, 1.5, None, True], ["b", 2, 2.5, None, False], ["c", None, 3.5, None, None]],
+    )
+    session.execute(f'UPDATE {TABLE} SET "x" = ?, "ok" = ? WHERE "n" >= ?', [9.25, None, 2])
+    # a NULL condition (row c) does not match, as in SQL
+    assert [(r[0], r[2], r[4]) for r in rows(session)] == [
+        ("a", 1.5, True),
+        ("b", 9.25, None),
+        ("c", 3.5, None),
+    ]
+    session.execute(f'DELETE FROM {TABLE} WHERE "n" = ?', [1])
+    assert [r[0] for r in rows(session)] == ["b", "c"]
+    session.execute(f"DELETE FROM {TABLE}")
+    assert rows(session) == []
+
+
+def test_a_failed_transaction_leaves_the_tables_as_they_were(session):
+    session.executemany(f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?)", [["a", 1, 1.0, None, True]])
+    before = rows(session)
+    with pytest.raises(RuntimeError), session.transaction():
+        session.execute(f'UPDATE {TABLE} SET "n" = ? WHERE "name" = ?', [5, "a"])
+        session.executemany(
+            f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?)", [["z", 2, 2.0, None, None]]
+        )
+        assert len(rows(session)) == 2
+        raise RuntimeError("stop")
+    assert rows(session) == before
+
+
+def test_missing_columns_are_added_and_schemas_listed(session):
+    session.add_missing_columns(TABLE, [("n", "INTEGER"), ("note", "TEXT"), ("y", "FLOAT8")])
+    assert session.relation_columns(SCHEMA)["t"] == {"name", "n", "x", "at", "ok", "note", "y"}
+    assert session.schema_exists(SCHEMA) and not session.schema_exists("no_such_schema")
