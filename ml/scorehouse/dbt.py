@@ -20,7 +20,7 @@ from scorehouse.project import Target, dbt_profiles_dir
 
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error", "partial success"})
 MAX_LISTED_FAILURES = 10
-_HEADER = re.compile(r"^\w+ (Error|Warning) in \w+ \S+ \(.*\)$")
+_HEADER = re.compile(r"^\w+ (Error|Warning)( in \w+ \S+ \(.*\))?$")
 
 
 @dataclass(frozen=True)
