@@ -1,6 +1,9 @@
-{#- Private: the warehouse relation holding the current scores of `model` (its generated
-    `<model>_scores`). An audience that reads a model which is not scored yet stops the run:
-    syncing an empty list would remove every member from the destination.
+{#- Private: the warehouse relation holding the current scores of an audience's model (its
+    generated `<model>_scores`), or none while that model has never been scored: such an
+    audience is left out of the run (with a warning) until it can be filled.
+
+    Scores that disappear after an audience had members stop the run instead: leaving the
+    audience out then would remove every member from its destination.
 
     dbt orders models by the refs it finds when it parses them, before the graph (and the
     audiences) exist, so scores are read by name: build segments after scoring
@@ -10,12 +13,29 @@
     {%- set nodes = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
         | selectattr('name', 'equalto', name) | list -%}
     {%- set relation = scorehouse._built_relation(nodes[0]) if nodes else none -%}
-    {%- if relation is none -%}
-        {{ exceptions.raise_compiler_error(
-            "audience " ~ audience.name ~ " selects by the scores of model " ~ audience.model
-            ~ ", but " ~ name ~ " is not " ~ ("built" if nodes else "in the project")
-            ~ ": run `scorehouse compile " ~ audience.model ~ "` and build the scores "
+    {%- if relation is not none -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set problem = "audience " ~ audience.name ~ " selects by the scores of model "
+        ~ audience.model ~ ", but " ~ name ~ " is not " ~ ("built" if nodes else "in the project") -%}
+    {%- if scorehouse._audience_had_members(audience) -%}
+        {{ exceptions.raise_compiler_error(problem ~ " although the audience has members: run "
+            ~ "`scorehouse compile " ~ audience.model ~ "` and build the scores "
             ~ "(dbt build --select path:models/ml) before the segments") }}
     {%- endif -%}
-    {{ return(relation) }}
+    {{ log("scorehouse: " ~ problem ~ " yet; the audience is left out until it is scored", info=true) }}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- Private: whether seg_membership_history holds any row of the audience. -#}
+{% macro _audience_had_members(audience) -%}
+    {%- set nodes = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', 'seg_membership_history') | list -%}
+    {%- set history = scorehouse._built_relation(nodes[0]) if nodes else none -%}
+    {%- if history is none -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set found = run_query("select count(*) from " ~ history ~ " where audience = '"
+        ~ audience.name ~ "'").columns[0].values()[0] -%}
+    {{ return(found > 0) }}
 {%- endmacro %}

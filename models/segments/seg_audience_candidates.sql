@@ -2,7 +2,13 @@
 -- the identifiers destinations match on and the stable holdout flag. The history, the
 -- members table and the sync view are built from it.
 {{ config(materialized='table') }}
-{%- set audiences = scorehouse._audiences() %}
+{%- set audiences = [] %}
+{%- for audience in scorehouse._audiences() %}
+{%- set scores = scorehouse._audience_scores(audience) if audience.model else none %}
+{%- if scores is not none or not audience.model %}
+{%- do audiences.append({'declared': audience, 'scores': scores}) %}
+{%- endif %}
+{%- endfor %}
 {%- set double = scorehouse.type_double() %}
 {%- set text = dbt.type_string() %}
 {%- set integer = dbt.type_int() %}
@@ -40,7 +46,8 @@ latest_features as (
 {%- endif %}
 )
 
-{%- for audience in audiences %}
+{%- for ready in audiences %}
+{%- set audience = ready.declared %}
 {%- set cte = 'audience_' ~ loop.index %}
 ,
 
@@ -52,7 +59,7 @@ latest_features as (
         scores.decile as audience_decile,
         scores.model_version as audience_model_version,
         scores.scored_by as audience_scored_by
-    from {{ scorehouse._audience_scores(audience) }} as scores
+    from {{ ready.scores }} as scores
     inner join {{ ref('customer_features') }} as features
         on features.customer_id = scores.customer_id
         and features.cutoff_date = scores.cutoff_date
@@ -188,8 +195,8 @@ select
     scored_by,
     {%- if audiences %}
     case
-    {%- for audience in audiences %}
-        when audience = '{{ audience.name }}' then {{ scorehouse.round_double('score', audience.score_digits) }}
+    {%- for ready in audiences %}
+        when audience = '{{ ready.declared.name }}' then {{ scorehouse.round_double('score', ready.declared.score_digits) }}
     {%- endfor %}
     end as score,
     {%- else %}

@@ -458,3 +458,13 @@ def test_every_syncable_model_has_an_enforced_contract_and_an_exposure(lab):
         e["name"] for e in manifest["exposures"].values() if "scorehouse_audience" in e["meta"]
     }
     assert audience_exposures == set(audiences(lab.project))
+
+
+def test_scores_that_vanish_under_an_audience_with_members_stop_the_build(lab):
+    schema = lab.target.schema
+    lab.execute(f"alter table {schema}.purchase_scores rename to purchase_scores_away")
+    try:
+        with pytest.raises(ScorehouseError, match="although the audience has members"):
+            lab.segments(RUNS[-1])
+    finally:
+        lab.execute(f"alter table {schema}.purchase_scores_away rename to purchase_scores")
