@@ -28,7 +28,11 @@ def spark_session(tmp_path_factory):
     ``tests/support/spark.py``). A JVM holds one SparkContext and Derby admits one process,
     so every Spark test shares this fixture: the compiler tests run SQL on it through temp
     views, and dbt-spark's ``session`` method (``SparkSession.builder...getOrCreate()``)
-    picks the same session up when dbt runs in this process. Stopped when the session ends.
+    picks the same session up when dbt runs in this process, whatever its profile's
+    ``server_side_parameters`` say about static settings (the first builder fixes them).
+    The scratch folder holds the ``warehouse`` folder that ``spark.sql.warehouse.dir`` names.
+    Runtime settings a test changes (``spark.conf.set``) it must set back. Stopped when the
+    pytest session ends.
     """
     pytest.importorskip("pyspark")
     spark = start_session(tmp_path_factory.mktemp("spark"))

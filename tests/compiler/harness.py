@@ -13,6 +13,7 @@ import psycopg2
 import pytest
 
 import scorehouse
+from tests.support.frames import column_type
 from tests.support.postgres import PostgresServer
 from tests.support.spark import to_spark
 
@@ -34,13 +35,8 @@ def spark_subset(names: list[str], on_spark: set[str]) -> list[object]:
 
 
 def _pg_type(series: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(series):
-        return "boolean"
-    if pd.api.types.is_integer_dtype(series):
-        return "bigint"
-    if pd.api.types.is_float_dtype(series):
-        return "double precision"
-    return "text"
+    kind = column_type(series)
+    return {"double": "double precision", "string": "text"}.get(kind, kind)
 
 
 def run_duckdb(sql: str, frame: pd.DataFrame) -> pd.DataFrame:

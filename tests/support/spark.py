@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tests.support.frames import column_type
+
 MASTER = "local[2]"
 SHUFFLE_PARTITIONS = 2
 
@@ -67,17 +69,6 @@ def start_session(
     return spark
 
 
-def spark_type(series: pd.Series) -> str:
-    """The Spark SQL type a frame column is loaded as (floats as DOUBLE, exactly)."""
-    if pd.api.types.is_bool_dtype(series):
-        return "boolean"
-    if pd.api.types.is_integer_dtype(series):
-        return "bigint"
-    if pd.api.types.is_float_dtype(series):
-        return "double"
-    return "string"
-
-
 def _cell(v: Any, kind: str) -> Any:
     if v is None or (isinstance(v, (float, np.floating)) and math.isnan(v)):
         return None
@@ -97,7 +88,7 @@ def to_spark(spark: Any, frame: pd.DataFrame) -> Any:
 
     Rows go through Python floats, so every double arrives bit for bit.
     """
-    kinds = [spark_type(frame[c]) for c in frame.columns]
+    kinds = [column_type(frame[c]) for c in frame.columns]
     schema = ", ".join(f"`{c}` {k}" for c, k in zip(frame.columns, kinds, strict=True))
     rows = [
         tuple(_cell(v, k) for v, k in zip(row, kinds, strict=True))
@@ -109,6 +100,10 @@ def to_spark(spark: Any, frame: pd.DataFrame) -> Any:
 # One line per whole-stage-codegen subtree in ``explain("codegen")``; Spark compiles the
 # generated class to print it, and shows -1 when the class does not compile (a method over
 # the JVM's 64 KB).
+# HotSpot does not JIT-compile a method over this many bytes of bytecode (its
+# HugeMethodLimit, unless -XX:-DontCompileHugeMethods): such a method stays in the JVM's
+# bytecode interpreter. Spark's spark.sql.codegen.hugeMethodLimit defaults to 65535.
+JIT_METHOD_LIMIT = 8000
 _SUBTREE = re.compile(r"== Subtree \d+ / \d+ \(maxMethodCodeSize:(-?\d+);")
 
 
@@ -132,6 +127,11 @@ class Codegen:
         (non-whole-stage) code; Spark logs "disabled for plan" or "hugeMethodLimit".
         """
         return any(s < 0 or s > self.huge_method_limit for s in self.method_sizes)
+
+    @property
+    def over_jit_limit(self) -> bool:
+        """Whether a generated method that does run is too big for the JIT to compile."""
+        return any(JIT_METHOD_LIMIT < s <= self.huge_method_limit for s in self.method_sizes)
 
 
 def _explain(df: Any, mode: str) -> str:
