@@ -38,6 +38,7 @@ def session_conf(scratch: Path) -> dict[str, str]:
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.shuffle.partitions": str(SHUFFLE_PARTITIONS),
+        "spark.sql.session.timeZone": "UTC",  # as the spark output of profiles.example.yml
         "spark.default.parallelism": str(SHUFFLE_PARTITIONS),
         "spark.sql.warehouse.dir": f"{scratch}/warehouse",
         "spark.hadoop.javax.jdo.option.ConnectionURL": (
