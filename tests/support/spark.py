@@ -2,8 +2,8 @@
 
 Spark with Hive support keeps a Derby metastore (``metastore_db``), a warehouse folder and a
 ``derby.log``; by default all three land in the current directory. Here they go into the
-folder the caller gives (a pytest scratch folder), using the three settings dbt-spark's
-``session`` method leaves to the JVM.
+folder the caller gives (a pytest scratch folder), through the same three settings as the
+``spark`` output of ``profiles.example.yml``.
 
 Derby's embedded metastore takes one process at a time, and a JVM holds one SparkContext:
 build the session once per process (the ``spark_session`` fixture in ``tests/conftest.py``
