@@ -92,6 +92,21 @@ def test_as_utc_gives_the_utc_wall_clock_whatever_the_session_time_zone(spark_se
     assert tuple(row) == (dt.datetime(2025, 1, 15, 17, 0), "timestamp_ntz")
 
 
+def test_utc_timestamptz_is_the_same_instant_whatever_the_session_time_zone(spark_session):
+    stated = macro("cross_db/utc_timestamptz_spark.sql", "spark__utc_timestamptz")
+    zone = spark_session.conf.get("spark.sql.session.timeZone")
+    try:
+        spark_session.conf.set("spark.sql.session.timeZone", "Asia/Tokyo")
+        expression = stated("timestamp_ntz '2025-01-15 12:00:00'")
+        row = spark_session.sql(
+            f"SELECT unix_seconds(v), typeof(v) FROM (SELECT {expression} AS v)"
+        ).first()
+    finally:
+        spark_session.conf.set("spark.sql.session.timeZone", zone)
+    instant = dt.datetime(2025, 1, 15, 12, tzinfo=dt.UTC).timestamp()
+    assert tuple(row) == (instant, "timestamp")
+
+
 @pytest.mark.parametrize(
     ("start", "end", "days"),
     [
