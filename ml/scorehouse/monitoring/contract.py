@@ -8,6 +8,8 @@ fixture tables with known values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from scorehouse.errors import ScorehouseError
 from scorehouse.warehouse.session import Session
 
@@ -90,14 +92,17 @@ CONTRACT: dict[str, list[tuple[str, str]]] = {
 READ_BY_MONITOR = ("ml_score_drift", "ml_feature_drift", "ml_quality", "ml_freshness")
 
 
-def relation_columns(session: Session, schema: str) -> dict[str, set[str]]:
-    """The columns of every table and view in ``schema``, by relation name."""
-    return session.relation_columns(schema)
+def relation_columns(
+    session: Session, schema: str, only: Sequence[str] | None = None
+) -> dict[str, set[str]]:
+    """The columns of every table and view in ``schema`` (of those named in ``only``), by
+    relation name."""
+    return session.relation_columns(schema, only)
 
 
 def check_monitoring_tables(session: Session, schema: str) -> None:
     """Raise, naming every missing table or column, unless the tables the monitor reads exist."""
-    present = relation_columns(session, schema)
+    present = relation_columns(session, schema, READ_BY_MONITOR)
     problems = []
     for table in READ_BY_MONITOR:
         if table not in present:

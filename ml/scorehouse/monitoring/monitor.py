@@ -159,7 +159,7 @@ def monitor(
         evaluated.append((specs[name], result))
 
     if dry_run:
-        has_table = TABLE in relation_columns(session, schema)
+        has_table = TABLE in relation_columns(session, schema, (TABLE,))
         for spec, result in evaluated:
             _apply(spec, result, table.open(spec.name) if has_table else [], None, at, webhook)
         return MonitorReport(results, dry_run=True)

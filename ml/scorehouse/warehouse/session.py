@@ -106,15 +106,19 @@ class Session:
         )
         return bool(rows[0][0])
 
-    def relation_columns(self, schema: str) -> dict[str, set[str]]:
-        """The columns of every table and view in ``schema``, by relation name."""
+    def relation_columns(
+        self, schema: str, only: Sequence[str] | None = None
+    ) -> dict[str, set[str]]:
+        """The columns of every table and view in ``schema`` (of those named in ``only``),
+        by relation name."""
         if self.backend == "pyspark":
-            return self._spark.relation_columns(schema)
+            return self._spark.relation_columns(schema, only)
         rows = self.fetchall(
             "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?",
             [schema],
         )
         found: dict[str, set[str]] = {}
         for table, column in rows:
-            found.setdefault(str(table), set()).add(str(column))
+            if only is None or str(table) in only:
+                found.setdefault(str(table), set()).add(str(column))
         return found

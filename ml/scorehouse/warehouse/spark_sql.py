@@ -163,14 +163,18 @@ class SparkStatements:
             listed = ", ".join(f"`{c}` {spark_type(t)}" for c, t in missing)
             self.spark.sql(f"ALTER TABLE {name} ADD COLUMNS ({listed})")
 
-    def relation_columns(self, schema: str) -> dict[str, set[str]]:
+    def relation_columns(
+        self, schema: str, only: Sequence[str] | None = None
+    ) -> dict[str, set[str]]:
+        """Listing a relation's columns resolves it (a view is analysed): only those in
+        ``only`` are listed, when given."""
         catalog = self.spark.catalog
         if not catalog.databaseExists(schema):
             return {}
         return {
             t.name: {c.name for c in catalog.listColumns(f"`{schema}`.`{t.name}`")}
             for t in catalog.listTables(schema)
-            if not t.isTemporary
+            if not t.isTemporary and (only is None or t.name in only)
         }
 
     # --- "transactions" ----------------------------------------------------------------
