@@ -5,8 +5,25 @@
     {{ return(adapter.dispatch('elapsed_days', 'scorehouse')(start, end)) }}
 {%- endmacro %}
 
+{#- Counting microsecond boundaries is the exact difference: timestamps hold microseconds. -#}
 {% macro default__elapsed_days(start, end) -%}
+    cast(floor(date_diff('microsecond', {{ start }}, {{ end }}) / 86400000000e0) as {{ dbt.type_int() }})
+{%- endmacro %}
+
+{% macro postgres__elapsed_days(start, end) -%}
     cast(floor(extract(epoch from (({{ end }}) - ({{ start }}))) / 86400) as {{ dbt.type_int() }})
+{%- endmacro %}
+
+{% macro snowflake__elapsed_days(start, end) -%}
+    cast(floor(datediff(microsecond, {{ start }}, {{ end }}) / 86400000000e0) as integer)
+{%- endmacro %}
+
+{% macro bigquery__elapsed_days(start, end) -%}
+    cast(floor(timestamp_diff({{ end }}, {{ start }}, microsecond) / 86400000000e0) as int64)
+{%- endmacro %}
+
+{% macro trino__elapsed_days(start, end) -%}
+    cast(floor(date_diff('microsecond', {{ start }}, {{ end }}) / 86400000000e0) as integer)
 {%- endmacro %}
 
 {#- Spark cannot extract an epoch from an interval; timestampdiff counts the microseconds

@@ -63,23 +63,10 @@ VOLATILE = frozenset({"computed_at"})  # the time the row was built
 EXACT = 1e-9
 
 # Notes written into a golden file's header: what is known to be wrong or odd in its text.
-_EPOCH = (
-    "macro elapsed_days (extract(epoch from end - start)) has no {dialect} version and "
-    "sqlglot's translation is not valid there: {why}"
-)
 NOTES: dict[tuple[str, str], str] = {
     ("ml_drift_bins", "bigquery"): (
         "sqlglot cannot write NULLS LAST inside STRING_AGG(... ORDER BY category) for "
         "BigQuery, which sorts NULLs first; harmless: bin -1 holds no NULL category."
-    ),
-    ("ml_freshness", "snowflake"): _EPOCH.format(
-        dialect="Snowflake", why="DATE_PART of an interval takes no EPOCH part."
-    ),
-    ("ml_freshness", "bigquery"): _EPOCH.format(
-        dialect="BigQuery", why="EXTRACT from an INTERVAL takes no EPOCH part."
-    ),
-    ("ml_freshness", "trino"): _EPOCH.format(
-        dialect="Trino", why="an interval cannot be cast to TIMESTAMP."
     ),
 }
 # (model, dialect) -> what sqlglot reports when asked to raise; the golden text is written
@@ -89,9 +76,7 @@ KNOWN_UNSUPPORTED: dict[tuple[str, str], str] = {
 }
 # (model, dialect) -> why the golden text, read back as DuckDB, fails or differs: those
 # round trips are expected to fail (strictly: a fix shows as an unexpected pass).
-ROUND_TRIP_FAILS: dict[tuple[str, str], str] = {
-    ("ml_freshness", "trino"): "CAST(interval AS TIMESTAMP) fails (see the note in the file)",
-}
+ROUND_TRIP_FAILS: dict[tuple[str, str], str] = {}
 
 
 @dataclass
