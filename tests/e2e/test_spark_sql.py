@@ -39,6 +39,16 @@ def value(spark, sql: str) -> Any:
     return spark.sql(sql).first()[0]
 
 
+def in_time_zone(spark, zone: str, sql: str) -> Any:
+    """The first row of ``sql`` run with the session's time zone set to ``zone``."""
+    before = spark.conf.get("spark.sql.session.timeZone")
+    try:
+        spark.conf.set("spark.sql.session.timeZone", zone)
+        return spark.sql(sql).first()
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", before)
+
+
 def test_ansi_mode_is_off_as_under_dbt_spark(spark_session):
     """dbt-spark switches ANSI mode off: a bad cast gives NULL instead of failing, which is
     what made the default regexp_replace_all silently wrong (next test)."""
@@ -81,28 +91,22 @@ def test_integer_division_and_booleans_as_doubles(spark_session):
 
 def test_as_utc_gives_the_utc_wall_clock_whatever_the_session_time_zone(spark_session):
     as_utc = macro("monitoring/as_utc.sql", "spark__as_utc")
-    zone = spark_session.conf.get("spark.sql.session.timeZone")
-    try:
-        spark_session.conf.set("spark.sql.session.timeZone", "America/New_York")
-        # noon in New York in January is 17:00 UTC
-        expression = as_utc("timestamp '2025-01-15 12:00:00'")
-        row = spark_session.sql(f"SELECT v, typeof(v) FROM (SELECT {expression} AS v)").first()
-    finally:
-        spark_session.conf.set("spark.sql.session.timeZone", zone)
+    # noon in New York in January is 17:00 UTC
+    expression = as_utc("timestamp '2025-01-15 12:00:00'")
+    row = in_time_zone(
+        spark_session, "America/New_York", f"SELECT v, typeof(v) FROM (SELECT {expression} AS v)"
+    )
     assert tuple(row) == (dt.datetime(2025, 1, 15, 17, 0), "timestamp_ntz")
 
 
 def test_utc_timestamptz_is_the_same_instant_whatever_the_session_time_zone(spark_session):
     stated = macro("cross_db/utc_timestamptz_spark.sql", "spark__utc_timestamptz")
-    zone = spark_session.conf.get("spark.sql.session.timeZone")
-    try:
-        spark_session.conf.set("spark.sql.session.timeZone", "Asia/Tokyo")
-        expression = stated("timestamp_ntz '2025-01-15 12:00:00'")
-        row = spark_session.sql(
-            f"SELECT unix_seconds(v), typeof(v) FROM (SELECT {expression} AS v)"
-        ).first()
-    finally:
-        spark_session.conf.set("spark.sql.session.timeZone", zone)
+    expression = stated("timestamp_ntz '2025-01-15 12:00:00'")
+    row = in_time_zone(
+        spark_session,
+        "Asia/Tokyo",
+        f"SELECT unix_seconds(v), typeof(v) FROM (SELECT {expression} AS v)",
+    )
     instant = dt.datetime(2025, 1, 15, 12, tzinfo=dt.UTC).timestamp()
     assert tuple(row) == (instant, "timestamp")
 
