@@ -21,14 +21,21 @@ SAMPLE_CUSTOMERS = 400
 SAMPLE_SEED = 42
 _DIGITS = 6
 
+
+def _on_spark(spark: str, other: str) -> str:
+    """A column type Spark spells differently, chosen by dbt when it renders the file."""
+    return f"{{{{ '{spark}' if target.type == 'spark' else '{other}' }}}}"
+
+
+# Spark has no `double precision` and needs a length for `varchar`.
 _SQL_TYPES = {
     pa.int64(): "bigint",
     pa.int32(): "integer",
-    pa.float64(): "double precision",
+    pa.float64(): _on_spark("double", "double precision"),
     pa.bool_(): "boolean",
     pa.date32(): "date",
     pa.timestamp("us"): "timestamp",
-    pa.string(): "varchar",
+    pa.string(): _on_spark("string", "varchar"),
 }
 
 
