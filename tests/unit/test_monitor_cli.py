@@ -173,11 +173,12 @@ def test_loop_runs_every_step_and_promotes_a_better_version(project, stubs):
         ("train", "toy"),  # trained 2025-09-02, a month ago at least: due
         ("compile", "toy"),
         ("dbt", "build", *loop.SCORING),
+        ("dbt", "build", *loop.SEGMENTS),
     ]
     with warehouse(project) as fx:
         assert fx.registry.champion("toy")["version"] == 2
     steps = [line.split()[:2] for line in result.output.splitlines() if line[:1].isalpha()]
-    for step in ("features", "retrain", "score", "monitor"):
+    for step in ("features", "retrain", "score", "monitor", "segments"):
         assert [step, "ok"] in steps
     assert "toy v2 promoted" in result.output
     assert result.output.rstrip().endswith("nothing needs a human")
