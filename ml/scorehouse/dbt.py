@@ -83,6 +83,10 @@ def run_dbt(
     from dbt.cli.main import dbtRunner
 
     _check_duckdb_unlocked(target)
+    if target.type == "spark":
+        from scorehouse.warehouse.spark import check_free
+
+        check_free(target)  # dbt-spark would fail later, in Hive's words
     cli_args = [
         command,
         *args,

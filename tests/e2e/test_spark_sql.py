@@ -210,3 +210,24 @@ def test_missing_columns_are_added_and_schemas_listed(session):
     session.add_missing_columns(TABLE, [("n", "INTEGER"), ("note", "TEXT"), ("y", "FLOAT8")])
     assert session.relation_columns(SCHEMA)["t"] == {"name", "n", "x", "at", "ok", "note", "y"}
     assert session.schema_exists(SCHEMA) and not session.schema_exists("no_such_schema")
+
+
+# ---------------------------------------------------------------------------------------
+# The Derby metastore: one process at a time
+
+
+def test_a_metastore_held_by_a_running_spark_is_named_in_the_error(spark_session, tmp_path):
+    from scorehouse.errors import ScorehouseError
+    from scorehouse.project import Target
+    from scorehouse.warehouse.spark import check_metastore_unlocked, metastore_dir
+    from tests.support.spark_loop import scratch_of, spark_output
+
+    spark_session.catalog.listDatabases()  # the metastore is booted on first use
+    output = spark_output(scratch_of(spark_session))
+    target = Target("scorehouse", "spark", output, tmp_path / "profiles.yml", tmp_path)
+    held = metastore_dir(target)
+    assert held == scratch_of(spark_session) / "metastore_db"
+    # Spark's JVM is a process of its own: its lock shows from here as from any process
+    with pytest.raises(ScorehouseError, match=f"metastore {held} is in use"):
+        check_metastore_unlocked(held)
+    check_metastore_unlocked(tmp_path / "metastore_db")  # none there: nothing to say

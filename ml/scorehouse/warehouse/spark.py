@@ -94,8 +94,7 @@ def session(target: Target) -> Any:
     running = active_session()
     if running is not None:
         return running
-    folder = metastore_dir(target)
-    check_metastore_unlocked(folder)
+    check_metastore_unlocked(metastore_dir(target))
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in parameters(target).items():
         builder = builder.config(key, value)
@@ -109,12 +108,8 @@ def session(target: Target) -> Any:
     return spark
 
 
-def explain(error: BaseException, target: Target) -> str:
-    """Spark's message, with the metastore folder named when Derby refused to boot it."""
-    text = str(error)
-    if "Another instance of Derby" in text or "Failed to start database" in text:
-        return (
-            f"the Spark metastore {metastore_dir(target)} is in use by another process: Derby "
-            "admits one Spark process at a time"
-        )
-    return text
+def check_free(target: Target) -> None:
+    """Before this process starts Spark for ``target``: fail, naming the metastore folder,
+    when another process has it. Nothing to check once this process runs Spark."""
+    if active_session() is None:
+        check_metastore_unlocked(metastore_dir(target))
