@@ -165,6 +165,17 @@ def test_verdicts_reach_the_passports(loop):
     assert set(verdicts["verdict"].dropna()) <= {"keep", "rebuild", "switch_off"}
 
 
+def test_scoring_again_adds_no_duplicates_to_the_history(loop):
+    """Spark's parquet tables take no delete+insert: the history appends only the rows it
+    has not recorded yet."""
+    from scorehouse.dbt import run_dbt
+
+    before = loop.table("churn_score_history")
+    run_dbt(loop.target, "run", "--select", "churn_scores", "churn_score_history", quiet=True)
+    after = loop.table("churn_score_history")
+    assert len(after) == len(before) == len(loop.table("churn_scores"))
+
+
 def test_the_sample_seeds_load_with_spark_types(spark_session, tmp_path):
     """``dbt seed`` of the checked-in sample on Spark: the seeds' column types name Spark's
     ``double`` and ``string`` there (``double precision`` and bare ``varchar`` do not parse).
