@@ -71,6 +71,13 @@ def _connect_spark(target: Target) -> Any:
 
     from scorehouse.warehouse import spark
 
+    method = target.settings.get("method", "session")
+    if method != "session":
+        raise ScorehouseError(
+            f"target {target.name!r} reaches Spark with method {method!r}; scorehouse's Python "
+            "steps run only on dbt-spark's 'session' method (a local SparkSession). Run dbt "
+            "alone against this target, or give scorehouse a session target"
+        )
     con = ibis.pyspark.connect(spark.session(target))
     con.disconnect = lambda: None
     return con
