@@ -100,7 +100,7 @@ def test_as_utc_gives_the_utc_wall_clock_whatever_the_session_time_zone(spark_se
 
 
 def test_utc_timestamptz_is_the_same_instant_whatever_the_session_time_zone(spark_session):
-    stated = macro("cross_db/utc_timestamptz_spark.sql", "spark__utc_timestamptz")
+    stated = macro("cross_db/utc_timestamptz.sql", "spark__utc_timestamptz")
     expression = stated("timestamp_ntz '2025-01-15 12:00:00'")
     row = in_time_zone(
         spark_session,
