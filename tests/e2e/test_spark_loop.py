@@ -201,3 +201,15 @@ def test_the_sample_seeds_load_with_spark_types(spark_session, tmp_path):
     customers = spark_session.table("raw.customers")
     lines = (project.root / "seeds" / "customers.csv").read_text().strip().splitlines()
     assert customers.count() == len(lines) - 1
+
+
+def test_scoring_models_run_without_whole_stage_codegen_and_reset_it(loop, spark_session):
+    """The scoring models' hooks switch whole-stage code generation off for the model (the
+    fused trees run interpreted otherwise: bench/bench_spark.py) and reset it after."""
+    import json
+
+    manifest = json.loads((loop.project.root / "target" / "manifest.json").read_text())
+    (node,) = [n for n in manifest["nodes"].values() if n["name"] == "churn_scores"]
+    hooks = [h["sql"] for h in node["config"]["pre-hook"] + node["config"]["post-hook"]]
+    assert hooks == ["set spark.sql.codegen.wholeStage=false", "reset spark.sql.codegen.wholeStage"]
+    assert spark_session.conf.get("spark.sql.codegen.wholeStage") == "true"

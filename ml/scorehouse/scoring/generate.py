@@ -101,6 +101,13 @@ def _final(spec: Spec) -> str:
     )
 
 
+# engine settings a compiled model runs with (macros/scoring/scoring_hooks.sql)
+SCORING_CONFIG = (
+    "{{ config(materialized='table', pre_hook=scorehouse.scoring_hooks('pre'), "
+    "post_hook=scorehouse.scoring_hooks('post')) }}\n"
+)
+
+
 def scores_model(
     spec: Spec, champion: dict[str, Any] | None, classes: list[Any], dialect: str
 ) -> str:
@@ -112,7 +119,7 @@ def scores_model(
     )
     parts = [
         _header(spec, f"current {spec.name} scores from {what}"),
-        "{{ config(materialized='table') }}\n",
+        SCORING_CONFIG,
         f"{{%- set serving = scorehouse.serving_mode('{spec.name}', {version if version is not None else 'none'}) %}}\n\n",
         _latest(spec),
     ]
@@ -144,7 +151,8 @@ def shadow_model(spec: Spec, challenger: dict[str, Any], dialect: str) -> str:
                 spec,
                 f"shadow scores of challenger v{challenger['version']}, trained {challenger['trained_at']}",
             ),
-            "{{ config(materialized='table') }}\n\n",
+            SCORING_CONFIG,
+            "\n",
             _latest(spec),
             "\nscored as (\n",
             _compiled_select(spec, challenger, dialect, "shadow"),
