@@ -10,14 +10,13 @@
     (`dbt build --select path:models/segments`). -#}
 {% macro _audience_scores(audience) -%}
     {%- set name = audience.model ~ '_scores' -%}
-    {%- set nodes = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
-        | selectattr('name', 'equalto', name) | list -%}
-    {%- set relation = scorehouse._built_relation(nodes[0]) if nodes else none -%}
+    {%- set node = scorehouse._model_node(name) -%}
+    {%- set relation = scorehouse._built_relation(node) -%}
     {%- if relation is not none -%}
         {{ return(relation) }}
     {%- endif -%}
     {%- set problem = "audience " ~ audience.name ~ " selects by the scores of model "
-        ~ audience.model ~ ", but " ~ name ~ " is not " ~ ("built" if nodes else "in the project") -%}
+        ~ audience.model ~ ", but " ~ name ~ " is not " ~ ("in the project" if node is none else "built") -%}
     {%- if scorehouse._audience_had_members(audience) -%}
         {{ exceptions.raise_compiler_error(problem ~ " although the audience has members: run "
             ~ "`scorehouse compile " ~ audience.model ~ "` and build the scores "
@@ -29,13 +28,19 @@
 
 {#- Private: whether seg_membership_history holds any row of the audience. -#}
 {% macro _audience_had_members(audience) -%}
-    {%- set nodes = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
-        | selectattr('name', 'equalto', 'seg_membership_history') | list -%}
-    {%- set history = scorehouse._built_relation(nodes[0]) if nodes else none -%}
+    {%- set history = scorehouse._built_relation(scorehouse._model_node('seg_membership_history')) -%}
     {%- if history is none -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set found = run_query("select count(*) from " ~ history ~ " where audience = '"
         ~ audience.name ~ "'").columns[0].values()[0] -%}
     {{ return(found > 0) }}
+{%- endmacro %}
+
+{#- Private: the graph node of model `name`, or none when the project has no such model. -#}
+{% macro _model_node(name) -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == name -%}
+        {{ return(node) }}
+    {%- endfor -%}
+    {{ return(none) }}
 {%- endmacro %}

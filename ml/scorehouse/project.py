@@ -55,6 +55,11 @@ class Project:
     def var(self, name: str, default: Any = None) -> Any:
         return (self.config.get("vars") or {}).get(name, default)
 
+    @property
+    def model_paths(self) -> list[Path]:
+        """The folders dbt reads models (and their YAML) from."""
+        return [self.root / p for p in self.config.get("model-paths", ["models"])]
+
 
 def find_project(start: Path | None = None) -> Project:
     """The dbt project containing ``start`` (default: the working directory)."""

@@ -33,7 +33,7 @@ Echo = Callable[[str], None]
 
 
 def model_paths(project: Project) -> list[Path]:
-    return [project.root / p for p in project.config.get("model-paths", ["models"])]
+    return project.model_paths
 
 
 def dialect_of(target: Target) -> str:

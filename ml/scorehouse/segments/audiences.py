@@ -16,14 +16,10 @@ from scorehouse.project import Project
 SYNC_VIEW = "seg_audience_sync"
 
 
-def _model_paths(project: Project) -> list[Path]:
-    return [project.root / p for p in project.config.get("model-paths", ["models"])]
-
-
 def declared_audiences(project: Project) -> dict[str, Path]:
     """Every declared audience's name, with the YAML file that declares it."""
     found: dict[str, Path] = {}
-    for folder in _model_paths(project):
+    for folder in project.model_paths:
         for path in sorted(folder.rglob("*.yml")):
             try:
                 document = yaml.safe_load(path.read_text()) or {}
