@@ -1,5 +1,8 @@
 """Golden SQL: the exact text compiled for a few small fixed models, per dialect.
 
+The models are assembled from fixed numbers (``fixed_models.py``), never fitted, so the
+files hold what the compiler writes and nothing a solver found on one machine.
+
 A change to the compiler that changes its output shows here as a diff. When the change is
 meant, regenerate the files and review them:
 
@@ -13,18 +16,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 import sqlglot
-from sklearn.ensemble import GradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.tree import DecisionTreeClassifier
 from sqlglot import exp
 
 import scorehouse
+from tests.compiler import fixed_models
+from tests.compiler.harness import assert_scores_match
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SCOREHOUSE_UPDATE_GOLDEN") == "1"
@@ -37,41 +38,14 @@ DIALECTS = ("duckdb", "postgres", "spark", "snowflake", "bigquery", "trino")
 EXPONENT_DIALECTS = ("duckdb", "spark")
 
 
-def _data() -> tuple[pd.DataFrame, np.ndarray]:
-    """Small data with round numbers, so fitted thresholds are exact and stable."""
-    a = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 0.5, 2.5, 4.5, 6.5])
-    b = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 8.0])
-    y = np.array([0, 0, 0, 1, 0, 1, 1, 1, 0, 1, 0, 1])
-    return pd.DataFrame({"recency": a, "frequency": b}), y
-
-
-def logistic_regression() -> Any:
-    X, y = _data()
-    model = LogisticRegression().fit(X, y)
-    # fixed weights: the golden text then does not depend on the optimiser's last digits
-    model.coef_ = np.array([[0.5, -1.25]])
-    model.intercept_ = np.array([0.125])
-    return model
-
-
-def decision_tree() -> Any:
-    X, y = _data()
-    return DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)
-
-
-def gradient_boosting() -> Any:
-    X, y = _data()
-    return GradientBoostingClassifier(n_estimators=3, max_depth=2, random_state=0).fit(X, y)
-
-
-def scaled_logistic_regression() -> Any:
-    X, y = _data()
-    return make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
-
-
 MODELS: dict[str, Callable[[], Any]] = {
     f.__name__: f
-    for f in (logistic_regression, decision_tree, gradient_boosting, scaled_logistic_regression)
+    for f in (
+        fixed_models.logistic_regression,
+        fixed_models.decision_tree,
+        fixed_models.gradient_boosting,
+        fixed_models.scaled_logistic_regression,
+    )
 }
 
 
@@ -132,3 +106,31 @@ def test_postgres_casts_every_fractional_literal(name):
         ):
             bare.append(literal.this)
     assert not bare, f"uncast literals: {bare[:5]}"
+
+
+def _rows_at_every_threshold() -> pd.DataFrame:
+    """Each threshold of the fixed models, a float32 step either side, and plain values."""
+    cuts = [1.5, 2.25, 3.5, 4.0, 4.75]
+    points = [0.0, 10.0, *cuts]
+    points += [float(np.nextafter(np.float32(c), np.float32(s))) for c in cuts for s in (-9, 9)]
+    points += [float(np.nextafter(c, s)) for c in cuts for s in (-9.0, 9.0)]
+    grid = [(a, b) for a in points for b in points]
+    return pd.DataFrame(grid, columns=fixed_models.FEATURES)
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_golden_duckdb_sql_scores_as_the_fixed_model_predicts(name):
+    """The fixed estimators are whole models: their golden SQL, run in DuckDB, gives
+    predict_proba and predict on every row."""
+    model = MODELS[name]()
+    sql = (GOLDEN / f"{name}.duckdb.sql").read_text().split("\n", 1)[1]
+    X = _rows_at_every_threshold()
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE SCHEMA analytics")
+        con.register("frame", X.assign(customer_id=np.arange(len(X))))
+        con.execute("CREATE TABLE analytics.customer_features AS SELECT * FROM frame")
+        out = con.execute(sql).df().sort_values("customer_id").reset_index(drop=True)
+    finally:
+        con.close()
+    assert_scores_match(model, X, out.drop(columns="customer_id"))
