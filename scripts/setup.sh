@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv with Python 3.11 and install scorehouse into it (editable), with the extras
-# given as arguments (e.g. `scripts/setup.sh test`). Safe to run again: it only adds what
-# is missing.
+# given as arguments (e.g. `scripts/setup.sh test`), at the versions pinned in
+# constraints.txt (rewritten by scripts/lock.sh). Safe to run again: it only adds or
+# changes what differs from the lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,5 +26,5 @@ fi
 extras="${1:-}"
 spec="."
 [ -n "$extras" ] && spec=".[$extras]"
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e "$spec"
+.venv/bin/python -m pip install --quiet -c constraints.txt pip setuptools
+.venv/bin/python -m pip install --quiet -c constraints.txt -e "$spec"
