@@ -22,14 +22,6 @@ def engine(request):
     return partial(run_postgres, server), "postgres"
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers",
-        "duckdb_postgres_only: a case run on DuckDB and PostgreSQL only; Spark runs a "
-        "representative set (SCOREHOUSE_SPARK_ALL=1 runs it on Spark too)",
-    )
-
-
 def pytest_collection_modifyitems(config, items):
     """Deselect the Spark run of cases marked ``duckdb_postgres_only`` (harness.NOT_ON_SPARK)."""
     if os.environ.get("SCOREHOUSE_SPARK_ALL") == "1":

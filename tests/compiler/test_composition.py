@@ -134,6 +134,8 @@ def test_staged_steps_after_column_transformer(engine):
     check(engine, model, X, expect_null=False)
 
 
+# fitted on arrays on purpose, then scored by column name: scikit-learn says so
+@pytest.mark.filterwarnings("ignore:X has feature names:UserWarning")
 def test_fitted_on_arrays_with_feature_list(engine):
     runner, dialect = engine
     full = frame(np.random.default_rng(32))

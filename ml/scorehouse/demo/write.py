@@ -115,9 +115,9 @@ class _SparkWriter(_Writer):
         empty.write.format("parquet").saveAsTable(f"`{self.schema}`.`{name}`")
 
     def append(self, name: str, table: pa.Table) -> None:
-        # through Arrow: one conversion for the whole batch, not one per row
-        self.spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
-        frame = self.spark.createDataFrame(table.to_pandas(), self._spark_schema(table.schema))
+        # the Arrow table as it is (pyspark 4 reads one): no per-row conversion, and no
+        # detour through pandas, whose Arrow-backed strings pyspark's converter refuses
+        frame = self.spark.createDataFrame(table, self._spark_schema(table.schema))
         frame.write.insertInto(f"`{self.schema}`.`{name}`")
 
     def drop_loading_tables(self) -> None:
