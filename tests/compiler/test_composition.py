@@ -21,7 +21,7 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
-from tests.compiler.harness import check_on_engine, spark_subset
+from tests.compiler.harness import REAL_NAN, check_on_engine, spark_subset
 from tests.compiler.test_preprocessing import check
 
 N = 150
@@ -119,9 +119,13 @@ def test_column_transformer_layouts(engine, layout):
     model.fit(X, label(X))
     X_test = X.copy()
     X_test.loc[0, "c"] = "purple"  # unseen
-    if layout.startswith("nested"):
+    nested = layout.startswith("nested")
+    if nested:
         X_test.loc[1:3, ["a", "c"]] = [np.nan, None]
-    check(engine, model, X_test, expect_null=False)
+        X_test.loc[4:5, "a"] = REAL_NAN  # imputed, as NULL is
+        X_test.loc[6, "b"] = np.inf  # refused by the imputer
+        X_test.loc[7, "e"] = -np.inf  # refused by KBinsDiscretizer
+    check(engine, model, X_test, expect_null=nested)
 
 
 def test_staged_steps_after_column_transformer(engine):

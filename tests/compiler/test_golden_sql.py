@@ -47,11 +47,18 @@ MODELS: dict[str, Callable[[], Any]] = {
         fixed_models.scaled_logistic_regression,
     )
 }
+# compiled with null_reason=True: each dialect's spelling of the NaN and infinity tests
+WITH_NULL_REASON = {"scaled_logistic_regression_with_null_reason"}
+MODELS["scaled_logistic_regression_with_null_reason"] = fixed_models.scaled_logistic_regression
 
 
 def _compile(name: str, dialect: str) -> str:
     return scorehouse.compile_sql(
-        MODELS[name](), source="analytics.customer_features", dialect=dialect, keep=["customer_id"]
+        MODELS[name](),
+        source="analytics.customer_features",
+        dialect=dialect,
+        keep=["customer_id"],
+        null_reason=name in WITH_NULL_REASON,
     )
 
 
@@ -133,4 +140,6 @@ def test_golden_duckdb_sql_scores_as_the_fixed_model_predicts(name):
         out = con.execute(sql).df().sort_values("customer_id").reset_index(drop=True)
     finally:
         con.close()
+    if name in WITH_NULL_REASON:
+        assert out.pop("null_reason").isna().all(), "every row is scored"
     assert_scores_match(model, X, out.drop(columns="customer_id"))

@@ -3,9 +3,11 @@
 Besides ordinary rows, each model is scored on rows built to catch the classic failures:
 inputs exactly at every split threshold and one ulp either side; at the float32 rounding of
 the threshold, its float32 neighbours and the midpoints between them (scikit-learn's trees
-compare ``float32(x) <= threshold``); NULLs in each input, which go where the model sends
-missing values, or give NULL outputs where scikit-learn refuses them; and constructed ties
-between classes, where the label must follow numpy's first-argmax.
+compare ``float32(x) <= threshold``); NULLs and real NaNs in each input, which go where the
+model sends missing values, or give NULL outputs where scikit-learn refuses them; ±inf and
+the doubles either side of float32's overflow, which some models take and others refuse;
+and constructed ties between classes, where the label must follow numpy's first-argmax.
+Which rows scikit-learn refuses is asked of scikit-learn itself (``harness.scorable``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import pandas as pd
 import pytest
 from sklearn import ensemble, linear_model, tree
 
-from tests.compiler.harness import check_on_engine
+from scorehouse.compiler.literals import FLOAT32_OVERFLOW
+from tests.compiler.harness import REAL_NAN, check_on_engine, scorable
 
 FEATURES = ["a", "b", "c"]
 N_TRAIN = 200
@@ -126,8 +129,38 @@ def _splits(model: Any, frame: pd.DataFrame) -> Iterator[tuple[int, float, int]]
                 )
 
 
+# Values scikit-learn reads as missing (REAL_NAN: a NaN in the warehouse, not a NULL), or
+# infinite, or finite but infinite once cast to float32 (trees refuse them), and the double
+# just below that.
+SPECIAL_VALUES = [
+    REAL_NAN,
+    np.inf,
+    -np.inf,
+    FLOAT32_OVERFLOW,
+    -FLOAT32_OVERFLOW,
+    float(np.nextafter(FLOAT32_OVERFLOW, 0.0)),
+    float(-np.nextafter(FLOAT32_OVERFLOW, 0.0)),
+]
+
+
+def special_rows(base: np.ndarray) -> np.ndarray:
+    """Each special value in each input of two ordinary rows, and rows mixing them."""
+    rows = []
+    for j in range(base.shape[1]):
+        for value in SPECIAL_VALUES:
+            block = base[:2].copy()
+            block[:, j] = value
+            rows.append(block)
+    n = base.shape[1]
+    for first in (REAL_NAN, np.inf, -np.inf):
+        rows.append(np.full((1, n), first))
+        mixed = np.resize(np.array([first, np.nan, np.inf, REAL_NAN, -np.inf]), n)
+        rows.append(mixed[None, :])
+    return np.vstack(rows)
+
+
 def probe_frame(model: Any, X: pd.DataFrame, *, final: Any | None = None) -> pd.DataFrame:
-    """The training rows, then threshold probes, then rows with NULLs.
+    """The training rows, then threshold probes, then rows with NULLs, NaNs and infinities.
 
     ``final`` is the estimator whose splits are probed, when it is not ``model`` itself
     (the last step of a pipeline that does not change the inputs, a calibrated base).
@@ -150,14 +183,13 @@ def probe_frame(model: Any, X: pd.DataFrame, *, final: Any | None = None) -> pd.
         block[:, j] = np.nan
         rows.append(block)
     rows.append(np.full((1, base.shape[1]), np.nan))
+    rows.append(special_rows(base))
     return pd.DataFrame(np.vstack(rows), columns=X.columns)
 
 
-def complete_rows(model: Any, X: pd.DataFrame) -> np.ndarray | None:
-    """Rows scikit-learn can score; None when the model takes missing values."""
-    if model.__sklearn_tags__().input_tags.allow_nan:
-        return None
-    return ~X.isna().any(axis=1).to_numpy()
+def complete_rows(model: Any, X: pd.DataFrame) -> np.ndarray:
+    """The rows scikit-learn scores, asked of the model itself."""
+    return scorable(model, X)
 
 
 # ---------------------------------------------------------------------------- the models
@@ -185,7 +217,8 @@ def _logistic_zero(target: str) -> Callable[[], tuple[Any, pd.DataFrame]]:
         model.coef_ = np.zeros_like(model.coef_)
         model.intercept_ = np.zeros_like(model.intercept_)
         zero = pd.DataFrame(np.zeros((3, 3)), columns=FEATURES)
-        return model, pd.concat([zero, X.head(20)], ignore_index=True)
+        special = pd.DataFrame(special_rows(X.to_numpy()), columns=FEATURES)
+        return model, pd.concat([zero, X.head(20), special], ignore_index=True)
 
     return build
 
@@ -225,7 +258,11 @@ def _hist_with_categories() -> tuple[Any, pd.DataFrame]:
     odd = pd.DataFrame(
         {"a": [0.1, 0.2, np.nan, 0.3], "b": 0.5, "c": 1.0, "channel": ["tv", None, "sms", "SMS"]}
     )
-    return model, pd.concat([X, odd], ignore_index=True)
+    numbers = X[FEATURES].to_numpy()
+    special = pd.DataFrame(special_rows(numbers), columns=FEATURES).assign(
+        channel=np.resize(["sms", "tv", None, "email"], len(special_rows(numbers)))
+    )
+    return model, pd.concat([X, odd, special], ignore_index=True)
 
 
 CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {

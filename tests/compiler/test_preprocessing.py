@@ -1,8 +1,8 @@
 """Preprocessing steps compiled to SQL score exactly like scikit-learn, on DuckDB and PostgreSQL.
 
-Each test fits a small pipeline on random data, scores rows that include NULLs, unseen
-categories and values exactly at the fitted edges, and compares with the pipeline itself.
-Rows scikit-learn refuses to score (see ``scorable``) must come out NULL.
+Each test fits a small pipeline on random data, scores rows that include NULLs, real NaNs,
+±inf, unseen categories and values exactly at the fitted edges, and compares with the
+pipeline itself. Rows scikit-learn refuses to score (see ``scorable``) must come out NULL.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits
 
 import scorehouse
 from scorehouse.errors import UnsupportedEstimatorError
-from tests.compiler.harness import NOT_ON_SPARK, check_on_engine
+from tests.compiler.harness import NOT_ON_SPARK, REAL_NAN, check_on_engine, scorable
 
 N = 160
 
@@ -48,26 +48,6 @@ def _one_thread():
     """OpenMP threads only contend on fits and predictions this small."""
     with threadpool_limits(limits=1):
         yield
-
-
-def scorable(model: object, X: pd.DataFrame) -> np.ndarray:
-    """The rows scikit-learn itself scores, found by bisecting on its ValueError."""
-    ok = np.ones(len(X), dtype=bool)
-
-    def check(rows: np.ndarray) -> None:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                model.predict(X.iloc[rows])  # type: ignore[attr-defined]
-        except ValueError:
-            if len(rows) == 1:
-                ok[rows[0]] = False
-                return
-            check(rows[: len(rows) // 2])
-            check(rows[len(rows) // 2 :])
-
-    check(np.arange(len(X)))
-    return ok
 
 
 def check(engine, model, X: pd.DataFrame, *, expect_null: bool | None = None) -> None:
@@ -91,6 +71,19 @@ def numeric(rng: np.random.Generator, n: int = N, missing: float = 0.0) -> pd.Da
         for col in ("a", "b"):
             X.loc[rng.random(n) < missing, col] = np.nan
     return X
+
+
+def with_specials(
+    X: pd.DataFrame, columns: list[str], values: tuple[float, ...] = (REAL_NAN, np.inf, -np.inf)
+) -> pd.DataFrame:
+    """``X`` and two rows per column and value: a real NaN (not NULL) and ±inf by default."""
+    blocks = [X]
+    for column in columns:
+        for value in values:
+            block = X.head(2).copy()
+            block[column] = value
+            blocks.append(block)
+    return pd.concat(blocks, ignore_index=True)
 
 
 def target(X: pd.DataFrame) -> np.ndarray:
@@ -162,9 +155,12 @@ def test_scalers_keep_null_and_match(engine, scaler):
     beyond = pd.DataFrame({"a": [-50.0, 60.0], "b": [40.0, -3.0], "k": [-9.0, 9.0]})
     X_test = pd.concat([X, at_edges, beyond], ignore_index=True)
     check(engine, tree, X_test, expect_null=False)
-    # a few NULLs: the linear model refuses them
+    # a real NaN is routed like NULL; ±inf is refused by the scaler
+    check(engine, tree, with_specials(X_test, ["a", "b"]), expect_null=True)
+    # a few NULLs and NaNs: the linear model refuses them
     X_lin = pd.concat([X.fillna(1.0), at_edges, beyond, X[X.isna().any(axis=1)][:3]])
-    check(engine, linear, X_lin.reset_index(drop=True), expect_null=True)
+    X_lin = with_specials(X_lin.reset_index(drop=True), ["a", "k"])
+    check(engine, linear, X_lin, expect_null=True)
 
 
 # --- SimpleImputer ----------------------------------------------------------------------
@@ -196,6 +192,8 @@ def test_simple_imputer_on_numbers(engine, imputer):
     X_test.loc[:5, "empty"] = [1.0, -2.0, 3.0, 0.0, 5.0, 6.0]
     X_test.loc[7, ["a", "b", "k"]] = np.nan  # k had no missing value at fit
     check(engine, model, X_test, expect_null=False)
+    # a real NaN is imputed (and flagged) like NULL; ±inf is refused
+    check(engine, model, with_specials(X_test, ["a", "k"]), expect_null=True)
 
 
 @pytest.mark.parametrize(
@@ -234,6 +232,8 @@ def check_encoder(engine, encoder, final) -> None:
     )
     model = make_pipeline(ct, final).fit(X, categorical_target(X))
     check(engine, model, unseen_rows(X), expect_null=encoder.handle_unknown == "error")
+    # numeric categories: a real NaN is a missing value, ±inf is refused
+    check(engine, model, with_specials(unseen_rows(X), ["plan", "score"]), expect_null=True)
 
 
 ONE_HOT = [
@@ -299,7 +299,7 @@ def test_refused_category_before_a_tree_gives_null(engine, encoder):
     X = categorical(rng)
     ct = ColumnTransformer([("cat", encoder, ["city", "plan"])])
     model = make_pipeline(ct, DecisionTreeClassifier(max_depth=4)).fit(X, categorical_target(X))
-    check(engine, model, unseen_rows(X), expect_null=True)
+    check(engine, model, with_specials(unseen_rows(X), ["plan"]), expect_null=True)
 
 
 @pytest.mark.parametrize(
@@ -316,7 +316,7 @@ def test_missing_value_refused_by_a_step_before_a_tree_gives_null(engine, step):
     X = numeric(rng)
     model = make_pipeline(step, DecisionTreeClassifier(max_depth=4)).fit(X, target(X))
     rows = numeric(np.random.default_rng(17), n=60, missing=0.3)
-    check(engine, model, rows, expect_null=True)
+    check(engine, model, with_specials(rows, ["a", "k"]), expect_null=True)
 
 
 # --- KBinsDiscretizer, Binarizer --------------------------------------------------------
@@ -353,7 +353,7 @@ def test_kbins_discretizer_at_edges(engine, binner):
                 rows.append(row)
     X_test = pd.concat([X, pd.DataFrame(rows)], ignore_index=True)
     X_test.loc[3, "a"] = np.nan  # refused by scikit-learn: NULL, not a bin
-    check(engine, model, X_test, expect_null=True)
+    check(engine, model, with_specials(X_test, ["a", "b"]), expect_null=True)
 
 
 def test_binarizer_at_threshold(engine):
@@ -366,7 +366,7 @@ def test_binarizer_at_threshold(engine):
         [X, pd.DataFrame({"a": near, "b": near[::-1], "k": [0.75, 1.0, 0.0]})], ignore_index=True
     )
     X_test.loc[0, "b"] = np.nan  # refused by scikit-learn: NULL, never 0
-    check(engine, model, X_test, expect_null=True)
+    check(engine, model, with_specials(X_test, ["a", "b"]), expect_null=True)
 
 
 # --- FunctionTransformer ----------------------------------------------------------------
@@ -383,7 +383,36 @@ def test_log1p_matches_numpy(engine):
         [X, pd.DataFrame({"x": [-1.0, -3.0, np.nan, 1e300], "z": [0.0, 0.0, 0.0, 0.0]})],
         ignore_index=True,
     )
-    check(engine, model, X_test, expect_null=True)
+    check(engine, model, with_specials(X_test, ["x", "z"]), expect_null=True)
+
+
+@pytest.mark.parametrize(
+    "final",
+    [
+        HistGradientBoostingRegressor(max_iter=10, random_state=0),
+        pytest.param(DecisionTreeRegressor(max_depth=5, random_state=0), marks=NOT_ON_SPARK),
+    ],
+    ids=short_id,
+)
+def test_log1p_gives_infinity_to_the_next_step(engine, final):
+    """log1p(-1) is -inf and log1p(inf) is inf: HistGradientBoosting routes them, a tree
+    refuses them; log1p(x < -1) is NaN, a missing value to either."""
+    rng = np.random.default_rng(23)
+    X = pd.DataFrame({"x": rng.lognormal(0.0, 1.5, N) - 0.9, "z": rng.normal(size=N)})
+    X.loc[rng.random(N) < 0.1, "x"] = -2.0  # NaN after log1p: the model learns where it goes
+    model = make_pipeline(FunctionTransformer(np.log1p), final)
+    with np.errstate(invalid="ignore"):  # log1p(-2) is NaN, as meant
+        model.fit(X.assign(z=X.z.abs()), np.log1p(X.x.clip(lower=0.0)) + X.z)
+    rows = pd.DataFrame(
+        {
+            "x": [-1.0, -3.0, -np.inf, np.inf, REAL_NAN, np.nan, 1e300, 0.5],
+            "z": [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, -1.0],
+        }
+    )
+    takes_infinity = isinstance(final, HistGradientBoostingRegressor)
+    rows_and_more = pd.concat([X.head(20), rows], ignore_index=True)
+    check(engine, model, rows_and_more, expect_null=not takes_infinity)
+    assert scorable(model, rows)[:4].tolist() == [takes_infinity, True, True, takes_infinity]
 
 
 def test_identity_function_transformer(engine):
@@ -395,6 +424,9 @@ def test_identity_function_transformer(engine):
     model = make_pipeline(ct, DecisionTreeClassifier(max_depth=5, random_state=0))
     model.fit(X, target(X))
     check(engine, model, X, expect_null=False)
+    # the identity passes ±inf on to the tree, which refuses it; log1p(-1) is -inf too
+    rows = with_specials(X, ["a", "b"], (REAL_NAN, np.inf, -np.inf, -1.0, -3.0))
+    check(engine, model, rows, expect_null=True)
 
 
 # --- HistGradientBoosting with categorical features -------------------------------------
@@ -413,6 +445,10 @@ def test_hist_gradient_boosting_categories(engine, task):
         model = HistGradientBoostingRegressor(max_iter=15, categorical_features=cats)
         model.fit(X, X["x"].fillna(0) + (X["city"] == "lima") * 2 + X["plan"])
     check(engine, model, unseen_rows(X), expect_null=False)
+    # a numeric input takes NaN and ±inf; a categorical one refuses ±inf (its encoder)
+    rows = with_specials(unseen_rows(X), ["x", "plan"])
+    assert scorable(model, rows).sum() == len(rows) - 4
+    check(engine, model, rows, expect_null=True)
 
 
 # --- what is not supported names itself -------------------------------------------------

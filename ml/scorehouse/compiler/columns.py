@@ -1,9 +1,21 @@
-"""The columns that flow between compilation steps, and arithmetic helpers over them."""
+"""The columns that flow between compilation steps, and arithmetic helpers over them.
+
+NaN is not NULL. DuckDB, PostgreSQL and Spark keep IEEE NaN and ±inf in DOUBLE columns;
+``COALESCE`` keeps a NaN, and DuckDB, PostgreSQL and Spark sort it above every number, so
+``x <= t`` would send it where no missing value goes. scikit-learn reads NaN as missing, and
+pandas reads a NULL from the warehouse as NaN: the two must behave alike. So a column read
+straight from the source is marked (``Domain.NAN``), and :func:`as_double` turns its NaN
+into NULL where it is first read as a number; after that, SQL's NULL is the one missing
+value, and every step's NULL handling is scikit-learn's NaN handling. ``Column.domain``
+also says whether a value may be infinite, so that a step refusing infinity checks only the
+columns that can hold it (see ``Context.refuse_infinite``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import IntEnum
 
 from sqlglot import exp
 
@@ -14,22 +26,55 @@ from scorehouse.compiler.literals import DOUBLE, double
 MAX_TERMS_PER_SUM = 100
 
 
+class Domain(IntEnum):
+    """What a column may hold besides NULL, on the rows no step has refused.
+
+    Each level promises more than the one before it.
+    """
+
+    NAN = 0  # anything: as read from the source, where a number may be NaN or ±inf
+    INFINITE = 1  # a number or ±inf, never NaN
+    FINITE = 2  # a finite number: what a step that refuses infinity passes on
+    FLOAT32 = 3  # finite and within float32's range: the constants a lookup yields
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of an intermediate result: a name hint and the expression computing it.
 
     ``numeric`` says the expression is already DOUBLE, so no cast is needed to use it.
+    ``name`` names the input a refused row is blamed on (``compile_sql(null_reason=True)``).
     """
 
     name: str
     expr: exp.Expression
     numeric: bool = False
+    domain: Domain = Domain.FINITE
+
+
+def not_nan(node: exp.Expression) -> exp.Expression:
+    """``node`` with NaN as NULL: scikit-learn reads NaN as a missing value."""
+    return exp.Case(ifs=[exp.If(this=exp.IsNan(this=node.copy()), true=exp.Null())], default=node)
 
 
 def as_double(column: Column) -> exp.Expression:
-    if column.numeric:
-        return column.expr.copy()
-    return exp.Cast(this=column.expr.copy(), to=DOUBLE.copy())
+    """The column as a DOUBLE, NaN turned into NULL when it may hold one."""
+    value = column.expr.copy()
+    if not column.numeric:
+        value = exp.Cast(this=value, to=DOUBLE.copy())
+    return not_nan(value) if column.domain == Domain.NAN else value
+
+
+def to_double(column: Column) -> Column:
+    """:func:`as_double` as a column: infinite where the input may be, never NaN."""
+    return Column(
+        column.name, as_double(column), numeric=True, domain=max(column.domain, Domain.INFINITE)
+    )
+
+
+def copied(column: Column) -> Column:
+    """The same column with its own copy of the expression (a stage owns what it is given)."""
+    return replace(column, expr=column.expr.copy())
 
 
 def paren(node: exp.Expression) -> exp.Expression:
@@ -66,6 +111,18 @@ def left_sum(terms: Sequence[exp.Expression]) -> exp.Expression:
 
 def is_null(node: exp.Expression) -> exp.Expression:
     return exp.Is(this=paren(node.copy()), expression=exp.Null())
+
+
+def any_of(conditions: Sequence[exp.Expression]) -> exp.Expression:
+    """c0 OR (c1) OR ...; a condition that is itself AND or OR parenthesised."""
+
+    def grouped(node: exp.Expression) -> exp.Expression:
+        return exp.Paren(this=node) if isinstance(node, exp.Connector) else node
+
+    result = grouped(conditions[0])
+    for condition in conditions[1:]:
+        result = exp.Or(this=result, expression=exp.Paren(this=condition))
+    return result
 
 
 def case(

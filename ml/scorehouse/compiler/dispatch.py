@@ -1,4 +1,14 @@
-"""Route each estimator to its translator, and handle what every model shares."""
+"""Route each estimator to its translator, and handle what every model shares.
+
+A model's inputs are staged once, as DOUBLE (a source column's NaN read as NULL, see
+``columns.py``), with the rows the model refuses: a missing value unless the model takes
+them, and an infinite one unless it takes those. A translator says which it takes:
+
+- ``finite_inputs = "float32"``: scikit-learn's trees, forests and gradient boosting cast
+  their input to float32 and refuse a row where that gives an infinity;
+- ``finite_inputs = None``: HistGradientBoosting bins ±inf like any large value;
+- otherwise (linear models) check_array refuses ±inf.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +17,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from scorehouse.compiler.columns import Column, as_double, case, is_null
+from scorehouse.compiler.columns import Column, case, to_double
 from scorehouse.compiler.context import Context, Prediction
 from scorehouse.compiler.registry import MODELS, TRANSFORMERS, unsupported
 
@@ -28,38 +38,30 @@ def translate_model(ctx: Context, estimator: Any, inputs: Sequence[Column]) -> P
         # A meta-estimator: the estimators inside it are compiled through ctx, and each
         # stages and guards its own inputs, so they get them as they are.
         return translator(estimator, list(inputs), ctx)
-    # a translator marked null_safe yields NULL for a NULL input by itself (arithmetic)
-    allow_nan = estimator.__sklearn_tags__().input_tags.allow_nan or getattr(
-        translator, "null_safe", False
-    )
-    raw = getattr(translator, "raw_inputs", False)
-    staged = [c if raw else Column(c.name, as_double(c), numeric=True) for c in inputs]
-    valid: Column | None = None
-    if not allow_nan:
-        condition: exp.Expression = exp.Not(this=exp.Paren(this=_any_null(staged)))
-        staged.append(Column("inputs_complete", condition))
+    # A translator marked null_safe yields NULL for a NULL input by itself (arithmetic);
+    # with null_reason the refusal is stated all the same, to name the missing input.
+    null_safe = getattr(translator, "null_safe", False) and not ctx.null_reason
+    allow_nan = estimator.__sklearn_tags__().input_tags.allow_nan or null_safe
+    finite = getattr(translator, "finite_inputs", "float64")
+    raw = getattr(translator, "raw_inputs", None)
+    if raw is not None and raw(estimator):
+        staged = list(inputs)  # it reads them through its own preprocessing
+    else:
+        staged = [to_double(c) for c in inputs]
+        for column in inputs:
+            if not allow_nan:
+                ctx.refuse_missing(column)
+            if finite is not None:
+                ctx.refuse_infinite(column, float32=finite == "float32", nan_refused=not allow_nan)
     refs = ctx.stage(staged, "features")
-    if not allow_nan:
-        valid = refs.pop()
-        ctx.query.carry(valid)
     prediction = translator(estimator, refs, ctx)
-    # Where scikit-learn would refuse the row (a missing value this model rejects, or a
-    # value an earlier step rejects), the SQL yields NULL rather than a number.
-    whens: list[tuple[exp.Expression, exp.Expression]] = []
+    assert not ctx._pending, "refusals stated after the model's last stage"
+    # Where scikit-learn would refuse the row (a value this model rejects, or one an
+    # earlier step rejects), the SQL yields NULL rather than a number.
     if ctx.refused is not None:
-        whens.append((ctx.refused.expr.copy(), exp.Null()))
-    if valid is not None:
-        whens.append((exp.Not(this=exp.Paren(this=valid.expr.copy())), exp.Null()))
-    if whens:
+        refused = ctx.refused.expr
         prediction.values = [
-            Column(v.name, case([(c.copy(), n.copy()) for c, n in whens], v.expr), numeric=True)
+            Column(v.name, case([(refused.copy(), exp.Null())], v.expr), numeric=True)
             for v in prediction.values
         ]
     return prediction
-
-
-def _any_null(columns: Sequence[Column]) -> exp.Expression:
-    condition: exp.Expression = is_null(columns[0].expr)
-    for c in columns[1:]:
-        condition = exp.Or(this=condition, expression=is_null(c.expr))
-    return condition

@@ -16,8 +16,18 @@ import numpy as np
 from sqlglot import exp
 
 DOUBLE = exp.DataType.build("double")
-# Inputs are finite (scikit-learn rejects infinity), so the largest double stands in for +inf.
+TEXT = exp.DataType.build("text")
+# A threshold of ±inf is written as the largest double: what a comparison with it decides
+# differs only for an infinite input, which the trees that compare with it handle apart
+# (trees/case.py, trees/walk.py) or never get (scikit-learn refuses it).
 MAX_DOUBLE = float(np.finfo(np.float64).max)
+# The least double that float32 rounds to infinity (2**128 - 2**103, halfway between the
+# largest float32 and 2**128, rounded to even): scikit-learn's trees cast their input to
+# float32 and refuse a row where that gives an infinity.
+FLOAT32_OVERFLOW = 2.0**128 - 2.0**103
+# The texts of the IEEE special values in a cast from text to DOUBLE; render.py rewrites
+# them for engines that spell them otherwise.
+SPECIAL_TEXTS = {"NaN", "Infinity", "-Infinity"}
 
 
 def number_text(value: float) -> str:
@@ -39,6 +49,27 @@ def double(value: float) -> exp.Expression:
     if text.startswith("-"):
         number = exp.Neg(this=number)
     return exp.Cast(this=number, to=DOUBLE.copy())
+
+
+def special(value: float) -> exp.Expression:
+    """NaN, +inf or -inf as a DOUBLE: ``CAST('Infinity' AS DOUBLE)`` (see render.py)."""
+    if math.isnan(value):
+        text = "NaN"
+    elif math.isinf(value):
+        text = "Infinity" if value > 0 else "-Infinity"
+    else:
+        raise ValueError(f"{value!r} is a finite number: use double()")
+    return exp.Cast(this=exp.Literal.string(text), to=DOUBLE.copy())
+
+
+def is_special_literal(node: exp.Expression) -> bool:
+    return (
+        isinstance(node, exp.Cast)
+        and node.to.this == exp.DataType.Type.DOUBLE
+        and isinstance(node.this, exp.Literal)
+        and node.this.is_string
+        and node.this.this in SPECIAL_TEXTS
+    )
 
 
 def is_double_literal(node: exp.Expression) -> bool:

@@ -9,10 +9,11 @@ formula in every tree node that reads it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlglot import exp
 
-from scorehouse.compiler.columns import MAX_TERMS_PER_SUM, Column, left_sum
+from scorehouse.compiler.columns import MAX_TERMS_PER_SUM, Column, Domain, left_sum
 
 
 class QueryBuilder:
@@ -33,7 +34,8 @@ class QueryBuilder:
         return exp.to_table(self._ctes[-1][0])
 
     def input_column(self, name: str) -> Column:
-        return Column(name=name, expr=exp.column(name, quoted=True))
+        """A column of the source, as it is: as a number it may be NaN or infinite."""
+        return Column(name=name, expr=exp.column(name, quoted=True), domain=Domain.NAN)
 
     def stage(
         self, columns: Sequence[Column], label: str, cross_join: exp.Expression | None = None
@@ -62,7 +64,7 @@ class QueryBuilder:
             select = select.join(cross_join, join_type="cross", copy=False)
         self._ctes.append((cte, select))
         return [
-            Column(name=c.name, expr=exp.column(alias, quoted=True), numeric=c.numeric)
+            replace(c, expr=exp.column(alias, quoted=True))
             for c, alias in zip(columns, aliases, strict=True)
         ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
-from scorehouse.compiler.literals import is_double_literal
+from scorehouse.compiler.literals import is_double_literal, is_special_literal, special
 from scorehouse.errors import ScorehouseError
 
 # Dialects whose parser reads a number in exponent form as DOUBLE; elsewhere (PostgreSQL
@@ -38,10 +39,59 @@ def check_dialect(dialect: str) -> None:
         ) from error
 
 
-def _drop_literal_casts(node: exp.Expression) -> exp.Expression:
-    if is_double_literal(node):
+# NaN and ±inf. The compiler writes ``IsNan(x)``, ``IsInf(x)`` and ``CAST('NaN' AS DOUBLE)``
+# (literals.special); each engine spells them its own way, and sqlglot's spelling is not
+# always one the engine has:
+#
+# - DuckDB: ISNAN, ISINF; Spark, Databricks: ISNAN, and no IS_INF, so ABS(x) = +inf;
+# - PostgreSQL has neither function; it holds NaN = NaN true, so x = 'NaN', and
+#   ABS(x) = 'Infinity';
+# - Snowflake: no IS_NAN or IS_INF either; NaN = NaN is true there too; it spells the
+#   values 'NaN', 'inf' and '-inf';
+# - BigQuery: IS_NAN, IS_INF, and 'NaN', 'inf', '-inf';
+# - Trino: IS_NAN and IS_INFINITE; 'NaN' and 'Infinity' cast to DOUBLE.
+NAN_BY_EQUALITY = {"postgres", "snowflake"}
+INF_BY_ABS = {"postgres", "snowflake", "spark", "spark2", "databricks", "hive"}
+INF_FUNCTION = {"trino": "IS_INFINITE", "presto": "IS_INFINITE"}
+SHORT_INFINITY = {"snowflake", "bigquery"}
+
+
+def _spelled(literal: exp.Expression, dialect: str) -> exp.Expression:
+    """A literals.special value as ``dialect`` reads it."""
+    if dialect in SHORT_INFINITY:
+        literal.this.set("this", literal.this.this.replace("Infinity", "inf"))
+    return literal
+
+
+def _respell(node: exp.Expression, dialect: str) -> exp.Expression:
+    """``node`` as ``dialect`` writes it: a special value or test, a DOUBLE literal."""
+    if isinstance(node, exp.IsNan):
+        if dialect in NAN_BY_EQUALITY:
+            nan = _spelled(special(math.nan), dialect)
+            return exp.Paren(this=exp.EQ(this=node.this, expression=nan))
+    elif isinstance(node, exp.IsInf):
+        if dialect in INF_BY_ABS:
+            infinity = _spelled(special(math.inf), dialect)
+            return exp.Paren(this=exp.EQ(this=exp.Abs(this=node.this), expression=infinity))
+        if dialect in INF_FUNCTION:
+            return exp.Anonymous(this=INF_FUNCTION[dialect], expressions=[node.this])
+    elif is_special_literal(node):
+        return _spelled(node, dialect)
+    elif dialect in EXPONENT_IS_DOUBLE and is_double_literal(node):
         return node.this
     return node
+
+
+def _respell_all(query: exp.Expression, dialect: str) -> exp.Expression:
+    """:func:`_respell` on every node, the deepest first (a test may hold another); the
+    new root."""
+    for node in reversed(list(query.find_all(exp.Cast, exp.IsNan, exp.IsInf))):
+        new = _respell(node, dialect)
+        if new is not node:
+            if node is query:
+                return new
+            node.replace(new)
+    return query
 
 
 @contextmanager
@@ -69,8 +119,7 @@ def _fence_ctes(query: exp.Expression) -> None:
 
 def render(query: exp.Expression, dialect: str) -> str:
     with _deep_recursion():
-        if dialect in EXPONENT_IS_DOUBLE:
-            query = query.transform(_drop_literal_casts, copy=False)
+        query = _respell_all(query, dialect)
         if dialect in FENCED_CTES:
             _fence_ctes(query)
         return query.sql(dialect=dialect, pretty=False)

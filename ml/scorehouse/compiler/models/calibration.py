@@ -20,7 +20,7 @@ import numpy as np
 from sqlglot import exp
 
 from scorehouse.compiler import heads, literals
-from scorehouse.compiler.columns import Column, add, case, div, is_null, left_sum, mul, sub
+from scorehouse.compiler.columns import Column, add, case, copied, div, is_null, left_sum, mul, sub
 from scorehouse.compiler.context import Context, Prediction
 from scorehouse.compiler.pipeline import translate_estimator
 from scorehouse.errors import UnsupportedEstimatorError
@@ -70,7 +70,7 @@ def _fold_probabilities(
     """One ``_CalibratedClassifier``'s probabilities, before the clip above 1."""
     base = _unfrozen(fold.estimator)
     # each fold gets its own references: a stage owns the expressions it is given
-    own = [Column(c.name, c.expr.copy(), numeric=c.numeric) for c in inputs]
+    own = [copied(c) for c in inputs]
     prediction = translate_estimator(ctx, base, own)
     if prediction.response is None:
         raise UnsupportedEstimatorError(

@@ -36,7 +36,8 @@ def regressor(model: Any, inputs: list[Column], ctx: Context) -> Prediction:
     coef = np.asarray(model.coef_, dtype=np.float64)
     if coef.ndim != 1:
         raise UnsupportedEstimatorError(
-            f"{type(model).__name__} with several targets: scorehouse compiles one prediction column"
+            f"{type(model).__name__} with several targets: "
+            "scorehouse compiles one prediction column"
         )
     return heads.regression(_decisions(model, inputs)[0])
 
@@ -53,7 +54,8 @@ def logistic_regression(model: Any, inputs: list[Column], ctx: Context) -> Predi
 def sgd_classifier(model: Any, inputs: list[Column], ctx: Context) -> Prediction:
     if model.loss != "log_loss":
         raise UnsupportedEstimatorError(
-            f"SGDClassifier(loss={model.loss!r}) has no probabilities; scorehouse compiles loss='log_loss'"
+            f"SGDClassifier(loss={model.loss!r}) has no probabilities; "
+            "scorehouse compiles loss='log_loss'"
         )
     decisions = _decisions(model, inputs)
     if len(model.classes_) == 2:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from scorehouse.compiler import heads, literals
-from scorehouse.compiler.columns import Column, mul, sub
+from scorehouse.compiler.columns import Column, copied, mul, sub
 from scorehouse.compiler.context import Context, Prediction
 from scorehouse.compiler.pipeline import translate_estimator
 from scorehouse.errors import UnsupportedEstimatorError
@@ -51,7 +51,7 @@ def _score(ctx: Context, estimator: Any, inputs: list[Column], role: str) -> Col
             "expected 0 and 1"
         )
     # a stage owns the expressions it is given: each model gets its own references
-    own = [Column(c.name, c.expr.copy(), numeric=c.numeric) for c in inputs]
+    own = [copied(c) for c in inputs]
     prediction = translate_estimator(ctx, estimator, own)
     outputs = dict(prediction.finish(ctx, ctx.stage(prediction.values, f"{role}_raw")))
     (score,) = ctx.stage([Column(f"score_{role}", outputs["score"], numeric=True)], role)

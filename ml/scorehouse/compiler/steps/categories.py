@@ -7,8 +7,10 @@ run on a small synthetic frame: one row per known category of each feature (the 
 features held at a known value), plus one row with a missing value and one with a value it
 never saw. What it answers is written into the SQL as a lookup per output column.
 
-SQL has one NULL where pandas has NaN and None; NULL is probed as the missing marker the
-encoder saw at fit (NaN unless it only saw None), and as NaN when it saw none.
+SQL has one NULL where pandas has NaN and None (a NaN in a numeric column is read as NULL,
+see ``columns.as_double``); NULL is probed as the missing marker the encoder saw at fit (NaN
+unless it only saw None), and as NaN when it saw none. On numeric features ±inf is probed
+too: scikit-learn 1.9 refuses it (check_array's ``ensure_all_finite="allow-nan"``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ import scipy.sparse as sp
 from sqlglot import exp
 
 from scorehouse.compiler import literals
-from scorehouse.compiler.columns import Column, as_double, case, is_null
+from scorehouse.compiler.columns import Column, Domain, as_double, case, is_null
+from scorehouse.compiler.context import Context
 from scorehouse.errors import UnsupportedEstimatorError
 
 Kind = Literal["text", "number"]
@@ -51,6 +54,7 @@ class FeatureProbe:
     known_rows: np.ndarray  # (len(known), n_outputs)
     null_row: np.ndarray | None
     unseen_row: np.ndarray | None
+    refuses_infinity: bool = False  # a numeric feature whose ±inf ``transform`` refuses
 
 
 def _kind(encoder: Any, categories: np.ndarray, known: list[Any]) -> Kind:
@@ -132,30 +136,58 @@ def probe(encoder: Any) -> list[FeatureProbe]:
 
     known_cells = [(j, v) for j in range(n) for v in knowns[j]]
     known_rows = iter(transform(known_cells)) if known_cells else iter(())
-    special_cells = [(j, v) for j in range(n) for v in specials[j]]
+    # per feature: missing, unseen, then +inf and -inf for a numeric one
+    special_cells = [
+        (j, v)
+        for j in range(n)
+        for v in specials[j] + ([math.inf, -math.inf] if kinds[j] == "number" else [])
+    ]
     special_rows: list[np.ndarray | None]
     try:
         special_rows = list(transform(special_cells))
-    except ValueError:  # handle_unknown="error": find which values it refuses
+    except ValueError:  # handle_unknown="error", or ±inf: find which values it refuses
         special_rows = []
         for cell in special_cells:
             try:
                 special_rows.append(transform([cell])[0])
             except ValueError:
                 special_rows.append(None)
+    rows_of = iter(special_rows)
     probes = []
     for j in range(n):
         rows = [next(known_rows) for _ in knowns[j]]
+        null_row, unseen_row = next(rows_of), next(rows_of)
+        infinite = [next(rows_of), next(rows_of)] if kinds[j] == "number" else []
         probes.append(
             FeatureProbe(
                 kind=kinds[j],
                 known=knowns[j],
                 known_rows=np.array(rows) if rows else np.zeros((0, 0)),
-                null_row=special_rows[2 * j],
-                unseen_row=special_rows[2 * j + 1],
+                null_row=null_row,
+                unseen_row=unseen_row,
+                refuses_infinity=_refuses_infinity(encoder, infinite, unseen_row),
             )
         )
     return probes
+
+
+def _refuses_infinity(
+    encoder: Any, rows: list[np.ndarray | None], unseen_row: np.ndarray | None
+) -> bool:
+    """Whether ``transform`` refuses ±inf; if it takes it, it must treat it as unseen (the
+    lookup's ELSE branch)."""
+    if all(r is None for r in rows):
+        return bool(rows)
+    same = [
+        r is not None and unseen_row is not None and np.array_equal(r, unseen_row, equal_nan=True)
+        for r in rows
+    ]
+    if not all(same):
+        raise UnsupportedEstimatorError(
+            f"{type(encoder).__name__} encodes an infinite value unlike an unseen one: "
+            "scorehouse compiles encoders that refuse it or treat it as unseen"
+        )
+    return False
 
 
 def _key(v: float | None) -> float | None:
@@ -201,24 +233,47 @@ def lookup(column: Column, feature: FeatureProbe, output: int) -> exp.Expression
     return case(whens, _output(unseen))
 
 
-def refusal(column: Column, feature: FeatureProbe) -> exp.Expression | None:
-    """The rows ``transform`` refuses: a NULL, or an unseen value, where it raises."""
+def refuse(ctx: Context, column: Column, feature: FeatureProbe) -> None:
+    """State the rows ``transform`` refuses: a NULL, ±inf, or an unseen value where it raises.
+
+    In scikit-learn's order: check_array's NaN and infinity, then the unknown category.
+    """
     x = column.expr.copy() if feature.kind == "text" else as_double(column)
-    conditions: list[exp.Expression] = []
     if feature.null_row is None:
-        conditions.append(is_null(x))
+        ctx.refuse_missing(column, x if feature.kind == "text" else None)
+    if feature.refuses_infinity:
+        ctx.refuse_infinite(column)
     if feature.unseen_row is None:
         known = [_category_literal(feature.kind, c) for c in feature.known]
-        unseen: exp.Expression = exp.Not(this=is_null(x))
-        if known:
-            unseen = exp.And(
-                this=unseen, expression=exp.Not(this=exp.In(this=x.copy(), expressions=known))
-            )
-        conditions.append(unseen)
-    if not conditions:
-        return None
-    return (
-        conditions[0]
-        if len(conditions) == 1
-        else exp.Or(this=conditions[0], expression=conditions[1])
-    )
+        ctx.refuse(_is_unseen(x, known), f"unknown category in {column.name}")
+
+
+def explain(ctx: Context, column: Column, feature: FeatureProbe, output: int) -> None:
+    """An unseen category that the output ``output`` encodes as NaN (``unknown_value=np.nan``)
+    is why a later step that refuses that NULL does so."""
+    if feature.unseen_row is None or _key(feature.unseen_row[output]) is not None:
+        return
+    x = column.expr.copy() if feature.kind == "text" else as_double(column)
+    known = [_category_literal(feature.kind, c) for c in feature.known]
+    ctx.explain(column.name, _is_unseen(x, known), f"unknown category in {column.name}")
+
+
+def _is_unseen(x: exp.Expression, known: list[exp.Expression]) -> exp.Expression:
+    """Not NULL, and none of the known categories."""
+    unseen: exp.Expression = exp.Not(this=is_null(x))
+    if known:
+        unseen = exp.And(
+            this=unseen, expression=exp.Not(this=exp.In(this=x.copy(), expressions=known))
+        )
+    return unseen
+
+
+def domain(feature: FeatureProbe) -> Domain:
+    """The outputs are constants: within float32's range unless an encoded value is not."""
+    rows = [feature.known_rows] + [
+        r[None, :] for r in (feature.null_row, feature.unseen_row) if r is not None
+    ]
+    values = np.concatenate([r.ravel() for r in rows])
+    values = values[~np.isnan(values)]
+    small = not len(values) or np.abs(values).max() < literals.FLOAT32_OVERFLOW
+    return Domain.FLOAT32 if small else Domain.FINITE

@@ -1,7 +1,8 @@
 """ColumnTransformer: each branch on its own columns, outputs side by side.
 
 The fitted ``transformers_`` list holds every branch in output order (the remainder last),
-with callables already resolved to the columns they chose. Branches compose inline, not
+with callables already resolved to the columns they chose. ColumnTransformer checks no
+values: a NaN or an infinity reaches each branch as it is. Branches compose inline, not
 in stages, because a stage passes on only its own columns and the sibling branches still
 need theirs.
 """
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from scorehouse.compiler import literals
-from scorehouse.compiler.columns import Column, as_double, mul
+from scorehouse.compiler.columns import Column, Domain, mul, to_double
 from scorehouse.compiler.context import Context
 from scorehouse.errors import UnsupportedEstimatorError
 
@@ -49,7 +50,16 @@ def _weighted(columns: list[Column], weight: float | None) -> list[Column]:
     if weight is None:
         return columns
     w = literals.double(float(weight))
-    return [Column(c.name, mul(as_double(c), w.copy()), numeric=True) for c in columns]
+    out = []
+    for c in columns:
+        value = to_double(c)
+        domain = value.domain
+        if weight == 0 and domain <= Domain.INFINITE:
+            domain = Domain.NAN  # inf * 0 is NaN: a missing value to the next step
+        elif domain == Domain.FLOAT32 and abs(weight) > 1:
+            domain = Domain.FINITE
+        out.append(Column(c.name, mul(value.expr, w.copy()), numeric=True, domain=domain))
+    return out
 
 
 def column_transformer(ct: Any, inputs: list[Column], ctx: Context) -> list[Column]:

@@ -1,4 +1,4 @@
-"""KBinsDiscretizer and Binarizer. Both refuse NaN in scikit-learn, so NULL gives NULL."""
+"""KBinsDiscretizer and Binarizer. Both refuse NaN and ±inf in scikit-learn: refused rows."""
 
 from __future__ import annotations
 
@@ -8,9 +8,17 @@ import numpy as np
 from sqlglot import exp
 
 from scorehouse.compiler import literals
-from scorehouse.compiler.columns import Column, as_double, case, is_null
+from scorehouse.compiler.columns import Column, Domain, as_double, case, is_null
 from scorehouse.compiler.context import Context
 from scorehouse.errors import UnsupportedEstimatorError
+
+BOUNDED = Domain.FLOAT32  # bin numbers, 0 and 1
+
+
+def _refuse(ctx: Context, column: Column) -> None:
+    """check_array's defaults: NaN and ±inf are refused."""
+    ctx.refuse_missing(column)
+    ctx.refuse_infinite(column)
 
 
 def _lt(x: exp.Expression, edge: float) -> exp.Expression:
@@ -61,13 +69,15 @@ def kbins_discretizer(est: Any, inputs: list[Column], ctx: Context) -> list[Colu
     out = []
     for column, edges in zip(inputs, est.bin_edges_, strict=True):
         x = as_double(column)
-        ctx.refuse(is_null(x))  # scikit-learn rejects NaN here
+        _refuse(ctx, column)
         inner = np.asarray(edges, dtype=np.float64)[1:-1]
         if est.encode == "ordinal":
-            out.append(Column(column.name, _bin_index(x, inner), numeric=True))
+            out.append(Column(column.name, _bin_index(x, inner), numeric=True, domain=BOUNDED))
             continue
         for k in range(len(inner) + 1):
-            out.append(Column(f"{column.name}_{k}", _in_bin(x, inner, k), numeric=True))
+            out.append(
+                Column(f"{column.name}_{k}", _in_bin(x, inner, k), numeric=True, domain=BOUNDED)
+            )
     return out
 
 
@@ -76,11 +86,11 @@ def binarizer(est: Any, inputs: list[Column], ctx: Context) -> list[Column]:
     out = []
     for column in inputs:
         x = as_double(column)
-        ctx.refuse(is_null(x))  # scikit-learn rejects NaN here
+        _refuse(ctx, column)
         t = literals.double(float(est.threshold))
         whens: list[tuple[exp.Expression, exp.Expression]] = [
             (exp.GT(this=x.copy(), expression=t.copy()), literals.double(1.0)),
             (exp.LTE(this=x.copy(), expression=t), literals.double(0.0)),
         ]
-        out.append(Column(column.name, case(whens, None), numeric=True))
+        out.append(Column(column.name, case(whens, None), numeric=True, domain=BOUNDED))
     return out

@@ -8,7 +8,14 @@ import numpy as np
 
 from scorehouse.compiler.columns import Column
 from scorehouse.compiler.context import Context
-from scorehouse.compiler.steps.categories import FeatureProbe, lookup, probe, refusal
+from scorehouse.compiler.steps.categories import (
+    FeatureProbe,
+    domain,
+    explain,
+    lookup,
+    probe,
+    refuse,
+)
 from scorehouse.errors import UnsupportedEstimatorError
 
 
@@ -49,9 +56,7 @@ def _check_block(encoder: Any, feature: FeatureProbe, start: int, stop: int) -> 
 
 def _refuse(ctx: Context, inputs: list[Column], features: list[FeatureProbe]) -> None:
     for column, feature in zip(inputs, features, strict=True):
-        condition = refusal(column, feature)
-        if condition is not None:
-            ctx.refuse(condition)
+        refuse(ctx, column, feature)
 
 
 def one_hot_encoder(encoder: Any, inputs: list[Column], ctx: Context) -> list[Column]:
@@ -65,7 +70,7 @@ def one_hot_encoder(encoder: Any, inputs: list[Column], ctx: Context) -> list[Co
         _check_block(encoder, feature, start, start + width)
         for k in range(width):
             expr = lookup(column, feature, start + k)
-            out.append(Column(f"{column.name}_{k}", expr, numeric=True))
+            out.append(Column(f"{column.name}_{k}", expr, numeric=True, domain=domain(feature)))
         start += width
     return out
 
@@ -77,5 +82,8 @@ def ordinal_encoder(encoder: Any, inputs: list[Column], ctx: Context) -> list[Co
     out = []
     for j, (column, feature) in enumerate(zip(inputs, features, strict=True)):
         _check_block(encoder, feature, j, j + 1)
-        out.append(Column(column.name, lookup(column, feature, j), numeric=True))
+        explain(ctx, column, feature, j)
+        out.append(
+            Column(column.name, lookup(column, feature, j), numeric=True, domain=domain(feature))
+        )
     return out

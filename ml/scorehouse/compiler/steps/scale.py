@@ -1,6 +1,6 @@
 """Scalers, with scikit-learn's own order of operations so results match bit for bit.
 
-A NULL stays NULL, as scikit-learn keeps NaN through every scaler.
+A NULL stays NULL, as scikit-learn keeps NaN through every scaler; ±inf is refused.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ Step = Callable[[exp.Expression, float], exp.Expression]
 
 
 def _apply(
-    inputs: Sequence[Column], steps: Sequence[tuple[Step, np.ndarray | None]]
+    ctx: Context, inputs: Sequence[Column], steps: Sequence[tuple[Step, np.ndarray | None]]
 ) -> list[Column]:
     """Per column j: x, then each ``step(x, parameter[j])`` in order (None skips a step)."""
     out = []
     for j, column in enumerate(inputs):
+        ctx.refuse_infinite(column)  # check_array(ensure_all_finite="allow-nan")
         x = as_double(column)
         for step, parameters in steps:
             if parameters is not None:
@@ -65,19 +66,19 @@ def standard_scaler(scaler: Any, inputs: list[Column], ctx: Context) -> list[Col
     """X -= mean_; X /= scale_."""
     mean = scaler.mean_ if scaler.with_mean else None
     scale = scaler.scale_ if scaler.with_std else None
-    return _apply(inputs, [(_minus, mean), (_over, scale)])
+    return _apply(ctx, inputs, [(_minus, mean), (_over, scale)])
 
 
 def robust_scaler(scaler: Any, inputs: list[Column], ctx: Context) -> list[Column]:
     """X -= center_; X /= scale_."""
     center = scaler.center_ if scaler.with_centering else None
     scale = scaler.scale_ if scaler.with_scaling else None
-    return _apply(inputs, [(_minus, center), (_over, scale)])
+    return _apply(ctx, inputs, [(_minus, center), (_over, scale)])
 
 
 def min_max_scaler(scaler: Any, inputs: list[Column], ctx: Context) -> list[Column]:
     """X *= scale_; X += min_; then clipped to feature_range with ``clip``."""
-    out = _apply(inputs, [(_times, scaler.scale_), (_plus, scaler.min_)])
+    out = _apply(ctx, inputs, [(_times, scaler.scale_), (_plus, scaler.min_)])
     if scaler.clip:
         out = _clip(out, *scaler.feature_range)
     return out
@@ -85,7 +86,7 @@ def min_max_scaler(scaler: Any, inputs: list[Column], ctx: Context) -> list[Colu
 
 def max_abs_scaler(scaler: Any, inputs: list[Column], ctx: Context) -> list[Column]:
     """X /= scale_; then clipped to [-1, 1] with ``clip``."""
-    out = _apply(inputs, [(_over, scaler.scale_)])
+    out = _apply(ctx, inputs, [(_over, scaler.scale_)])
     if getattr(scaler, "clip", False):
         out = _clip(out, -1.0, 1.0)
     return out

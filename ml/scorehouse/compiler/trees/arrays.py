@@ -30,8 +30,6 @@ from dataclasses import dataclass
 import numpy as np
 from sqlglot import exp
 
-from scorehouse.compiler.literals import MAX_DOUBLE
-
 
 @dataclass(frozen=True)
 class ArrayDialect:
@@ -60,12 +58,15 @@ def integer_text(values: np.ndarray) -> str:
 
 
 def double_text(values: np.ndarray) -> str:
-    """Comma-separated shortest round-trip texts; infinities become the largest double, as in
-    ``literals.number_text`` (inputs are finite, so no comparison can tell them apart)."""
-    v = np.clip(np.asarray(values, dtype=np.float64), -MAX_DOUBLE, MAX_DOUBLE)
+    """Comma-separated shortest round-trip texts; ±inf as ``Infinity`` and ``-Infinity``,
+    which every engine here reads back as a DOUBLE."""
+    v = np.asarray(values, dtype=np.float64)
     if np.isnan(v).any():
         raise ValueError("NaN has no place in a tree's constants")
-    return ",".join(map(repr, v.tolist()))
+    return ",".join(_TEXTS.get(x) or repr(x) for x in v.tolist())
+
+
+_TEXTS = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
 
 
 _DIALECTS = {

@@ -2,7 +2,9 @@
 
 For a numeric split the condition is written so that SQL's NULL falls into ELSE on the side
 scikit-learn sends missing values: ``CASE WHEN x <= c THEN left ELSE right`` when missing
-values go right, ``CASE WHEN x > c THEN right ELSE left`` when they go left. Subtrees whose
+values go right, ``CASE WHEN x > c THEN right ELSE left`` when they go left. An infinite
+input compares as it does in scikit-learn (only HistGradientBoosting takes one), also with
+a threshold of +inf. Subtrees whose
 leaves all carry the same value collapse into that value. Where the input has an integer
 code (``codes.py``), the node compares the code with an integer instead, with the same
 result for every input, NULL included.
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from scorehouse.compiler import literals
-from scorehouse.compiler.columns import case
+from scorehouse.compiler.columns import case, is_null
 from scorehouse.compiler.trees.codes import Codes
 from scorehouse.compiler.trees.flat import FlatTree
 
@@ -44,6 +46,12 @@ def split_condition(
     test = codes.test(tree, node) if codes is not None else None
     if test is not None:
         x, cut = test[0], exp.Literal.number(test[1])
+    elif tree.cut[node] >= literals.MAX_DOUBLE:
+        # x <= +inf holds for every value but a missing one, +inf included (the "split on
+        # missing values" of HistGradientBoosting, which takes infinite inputs)
+        if tree.missing_left[node]:
+            return left
+        return case([(is_null(x), right)], left)
     else:
         cut = literals.double(float(tree.cut[node]))
     if tree.missing_left[node]:

@@ -14,9 +14,9 @@ coded once per row, exactly:
 
 ``k`` is chosen per input to put as many of its split points on the grid as possible, with
 every one of them inside ``±2**(61 - k)``; inputs are clamped to that range first (which
-decides no comparison) so that the code fits a BIGINT. Split points off the grid, and inputs
-tested by few nodes, keep the double comparison. A NULL input gives a NULL code (the clamp
-is added to ``x - x``), so missing values take the same branches as before.
+decides no comparison, for ±inf neither) so that the code fits a BIGINT. Split points off
+the grid, and inputs tested by few nodes, keep the double comparison. A NULL input gives a
+NULL code, so missing values take the same branches as before.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 from sqlglot import exp
 
 from scorehouse.compiler import literals
-from scorehouse.compiler.columns import Column, as_double
+from scorehouse.compiler.columns import Column, as_double, case
 from scorehouse.compiler.trees.flat import FlatTree
 
 # an input is coded when at least this many nodes (of all trees) can test its code: below
@@ -115,21 +115,18 @@ def plan(trees: Sequence[FlatTree]) -> dict[int, Scale]:
 def code_columns(x: Column, index: int, scale: Scale) -> list[Column]:
     """The ceil and/or floor code of input ``x``, as BIGINT columns."""
     value = as_double(x)
-    bound = scale.bound
-    # ignore_nulls: rendered as plain GREATEST/LEAST; whichever NULL rule the engine has,
-    # the x - x below brings the NULL back
-    clamped = exp.Least(
-        this=exp.Greatest(
-            this=value.copy(), expressions=[literals.double(-bound)], ignore_nulls=True
-        ),
-        expressions=[literals.double(bound)],
-        ignore_nulls=True,
+    low, high = literals.double(-scale.bound), literals.double(scale.bound)
+    # a CASE, not GREATEST/LEAST: NULL stays NULL (GREATEST skips it in some engines), and
+    # ±inf (HistGradientBoosting takes it) becomes the bound, never a NaN that no engine
+    # casts to BIGINT
+    clamped = case(
+        [
+            (exp.LT(this=value.copy(), expression=low.copy()), low),
+            (exp.GT(this=value.copy(), expression=high.copy()), high),
+        ],
+        value,
     )
-    # x - x: NULL stays NULL (LEAST and GREATEST skip NULLs in some engines), else +0
-    y = exp.Add(
-        this=exp.Paren(this=exp.Sub(this=value.copy(), expression=value.copy())),
-        expression=exp.Mul(this=clamped, expression=literals.double(2.0**scale.exponent)),
-    )
+    y = exp.Mul(this=clamped, expression=literals.double(2.0**scale.exponent))
     columns = []
     if scale.ceil:
         columns.append(

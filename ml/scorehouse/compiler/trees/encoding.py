@@ -22,7 +22,7 @@ from typing import Literal
 
 from sqlglot import exp
 
-from scorehouse.compiler.columns import Column
+from scorehouse.compiler.columns import Column, copied
 from scorehouse.compiler.query import QueryBuilder
 from scorehouse.compiler.trees import codes, walk
 from scorehouse.compiler.trees.arrays import array_dialect
@@ -82,7 +82,7 @@ def _coded_inputs(
     scales = codes.plan(trees)
     if not scales:
         return [c.expr for c in inputs], None
-    columns = [Column(c.name, c.expr.copy(), c.numeric) for c in inputs]  # passed through
+    columns = [copied(c) for c in inputs]  # passed through
     kinds = []
     for f, scale in sorted(scales.items()):
         for column in codes.code_columns(inputs[f], f, scale):

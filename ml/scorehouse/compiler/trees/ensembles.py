@@ -124,7 +124,7 @@ def _hist_raw(ctx: Context, model: Any, inputs: list[Column]) -> list[Column]:
     """baseline + Σ leaf values per class, as _raw_predict adds them."""
     if model._preprocessor is not None:
         encoded = ctx.translate_transformer(model._preprocessor, inputs)
-        inputs = ctx.query.stage(encoded, "categories")
+        inputs = ctx.stage(encoded, "categories")  # with the rows its encoder refuses
     known_bitsets, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
     baseline = np.asarray(model._baseline_prediction, dtype=np.float64).reshape(-1)
     k_outputs = model.n_trees_per_iteration_
@@ -172,6 +172,23 @@ def hist_gradient_boosting_regressor(model: Any, inputs: list[Column], ctx: Cont
     )
 
 
-# HistGradientBoosting encodes its own categorical inputs, so it takes them as they are.
-hist_gradient_boosting_classifier.raw_inputs = True  # type: ignore[attr-defined]
-hist_gradient_boosting_regressor.raw_inputs = True  # type: ignore[attr-defined]
+def _encodes_categories(model: Any) -> bool:
+    return model._preprocessor is not None
+
+
+for _translator in (hist_gradient_boosting_classifier, hist_gradient_boosting_regressor):
+    # It encodes its own categorical inputs, so then it takes them as they are.
+    _translator.raw_inputs = _encodes_categories  # type: ignore[attr-defined]
+    # It compares float64 inputs with its thresholds: ±inf is routed like any large value.
+    _translator.finite_inputs = None  # type: ignore[attr-defined]
+
+# The others cast their input to float32 and refuse a row where that is infinite.
+for _translator in (
+    decision_tree_classifier,
+    decision_tree_regressor,
+    forest_classifier,
+    forest_regressor,
+    gradient_boosting_classifier,
+    gradient_boosting_regressor,
+):
+    _translator.finite_inputs = "float32"  # type: ignore[attr-defined]

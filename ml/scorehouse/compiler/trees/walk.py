@@ -97,8 +97,11 @@ def layout(trees: Sequence[FlatTree]) -> Layout:
         # x > MAX never holds for a finite x: every row goes left, NULL too
         always_left = mirror & np.isinf(below)
         mirror &= ~always_left
+        # x <= +inf holds for +inf too (HistGradientBoosting takes infinite inputs): the
+        # cut stays +inf there rather than the largest double
+        plain = np.where(tree.cut[nodes] >= literals.MAX_DOUBLE, np.inf, c)
         feature[at] = tree.feature[nodes]
-        cut[at] = np.where(mirror, below, np.where(always_left, 0.0, c))
+        cut[at] = np.where(mirror, below, np.where(always_left, 0.0, plain))
         yes[at] = np.where(mirror, right, left)
         no[at] = np.where(always_left | mirror, left, right)
         mirrored[at] = mirror
