@@ -23,38 +23,78 @@ fx = test_monitor_fixtures.fx  # the warehouse fixture, shared
 
 
 class Receiver:
-    """An HTTP server answering each POST with the next scripted reply: a status code, or
-    ``"slow"`` (answer 200 after longer than the client waits)."""
+    """An HTTP server answering each POST with the next scripted reply.
 
-    def __init__(
-        self, replies: list[int | str], default: int | str = 200, slow_seconds: float = 0.6
-    ):
+    A reply is a status code; ``(code, reason)``; ``(code, reason, location)`` (a redirect);
+    ``"slow"`` (answer 200 after longer than the client waits); ``"hang"`` (never answer,
+    until the server stops); ``"trickle"`` (send the answer a byte at a time for
+    ``slow_seconds``); or a function of the request (a dict) returning one of these. Each
+    request is recorded with its method, path, headers and JSON body; a GET answers 405.
+    """
+
+    def __init__(self, replies: list, default: object = 200, slow_seconds: float = 0.6):
         self.replies = list(replies)
         self.default = default
         self.slow_seconds = slow_seconds
         self.requests: list[dict] = []
+        self.stopping = threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                receiver.requests.append({"method": "GET", "path": self.path, "json": None})
+                self._answer(405, "Method Not Allowed", None)
+
+            def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append(
-                    {
-                        "path": self.path,
-                        "content_type": self.headers["Content-Type"],
-                        "json": json.loads(body),
-                    }
-                )
+                request = {
+                    "method": "POST",
+                    "path": self.path,
+                    "content_type": self.headers["Content-Type"],
+                    "headers": dict(self.headers.items()),
+                    "json": json.loads(body),
+                    "at": time.perf_counter(),
+                }
+                receiver.requests.append(request)
                 reply = receiver.replies.pop(0) if receiver.replies else receiver.default
+                if callable(reply):
+                    reply = reply(request)
                 if reply == "slow":
                     time.sleep(receiver.slow_seconds)
                     reply = 200
+                if reply == "hang":
+                    receiver.stopping.wait(30)
+                    return
+                if reply == "trickle":
+                    self._trickle()
+                    return
+                code, reason, location = (
+                    (*reply, None, None)[:3] if isinstance(reply, tuple) else (reply, None, None)
+                )
+                self._answer(int(code), reason, location)
+
+            def _answer(self, code: int, reason: str | None, location: str | None) -> None:
                 try:
-                    self.send_response(int(reply))
+                    self.send_response(code, reason)
+                    if location:
+                        self.send_header("Location", location)
+                    self.send_header("Content-Length", "2")
                     self.end_headers()
                     self.wfile.write(b"ok")
                 except OSError:
                     pass  # the client gave up waiting
+
+            def _trickle(self) -> None:
+                answer = b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 10_000
+                until = time.perf_counter() + receiver.slow_seconds
+                try:
+                    for byte in answer:
+                        if time.perf_counter() > until or receiver.stopping.is_set():
+                            break
+                        self.wfile.write(bytes([byte]))
+                        time.sleep(0.02)
+                except OSError:
+                    pass
 
             def log_message(self, *args) -> None:
                 pass
@@ -66,15 +106,23 @@ class Receiver:
         )
 
     @property
-    def url(self) -> str:
+    def base(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/services/T000/B000/secret-token"
+        return f"http://{host}:{port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/services/T000/B000/secret-token"
+
+    def posts(self) -> list[dict]:
+        return [r for r in self.requests if r["method"] == "POST"]
 
     def __enter__(self) -> Receiver:
         self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stopping.set()
         self.server.shutdown()
         self.server.server_close()
 

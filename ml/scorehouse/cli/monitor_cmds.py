@@ -8,14 +8,16 @@ import textwrap
 import click
 
 from scorehouse.cli.context import Context
+from scorehouse.errors import ScorehouseError
 from scorehouse.lifecycle.registry import Registry, now, os_user
 from scorehouse.lifecycle.spec import load_spec
 from scorehouse.lifecycle.train import model_paths
 from scorehouse.loop import PROMOTE_POLICIES, run_loop
 from scorehouse.monitoring import enable_model, run_monitor
+from scorehouse.monitoring.monitor import select_specs, webhook_urls
 from scorehouse.monitoring.rules import METRICS
 from scorehouse.monitoring.summary import format_report
-from scorehouse.monitoring.webhook import ENV_VAR, WebhookSettings
+from scorehouse.monitoring.webhook import ENV_VAR, WebhookSettings, check_url
 from scorehouse.warehouse import connect
 from scorehouse.warehouse.session import Session
 
@@ -48,14 +50,26 @@ RUN_EPILOG = _exit_status(
 )
 
 
+def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--webhook`` must be an http(s) URL; the error shows it without its secrets."""
+    if value is None:
+        return None
+    try:
+        return check_url(value, "URL")
+    except ScorehouseError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
 def webhook_options(command):  # type: ignore[no-untyped-def]
     options = [
         click.option(
             "--webhook",
             default=None,
             metavar="URL",
-            help="Post alerts of every model to this Slack-compatible webhook. Without it, a "
-            f"model whose alert_channel is a URL posts there, the others to ${ENV_VAR}.",
+            callback=_http_url,
+            help="Post alerts of every model to this Slack-compatible webhook (http or https "
+            "only). Without it, a model whose alert_channel is a URL posts there, the others "
+            f"to ${ENV_VAR}.",
         ),
         click.option(
             "--webhook-timeout",
@@ -93,8 +107,9 @@ def monitor_command(
     dry_run: bool,
 ) -> None:
     """Evaluate every model's SLA against the monitoring tables, record breaches in
-    ml_alerts (an open breach is not repeated; one no longer observed is resolved), post new
-    alerts to the webhook, and apply the spec's on_breach action: `alert` only alerts,
+    ml_alerts (an open breach is not repeated; one no longer observed is resolved), post
+    every alert not yet delivered to the webhook (the warehouse is released meanwhile), and
+    apply the spec's on_breach action: `alert` only alerts,
     `fallback` serves the rule baseline from the next `dbt build`, `disable` publishes no
     scores. `scorehouse enable NAME` switches a model back."""
     report = run_monitor(
@@ -149,6 +164,13 @@ def enable_command(ctx: Context, name: str, by: str | None, note: str | None) ->
     "never: keep it a challenger for a human to promote.",
 )
 @click.option("--no-retrain", is_flag=True, help="Skip training, even for models due.")
+@click.option(
+    "--require-beats-rule/--no-require-beats-rule",
+    default=True,
+    show_default=True,
+    help="A model's first version becomes champion only if it beats its rule baseline and "
+    "meets its thresholds; otherwise it waits as a challenger for a human.",
+)
 @click.option("--quiet", is_flag=True, help="Keep dbt's progress lines off the output.")
 @click.pass_obj
 def run_command(
@@ -158,6 +180,7 @@ def run_command(
     webhook_attempts: int,
     promote: str,
     no_retrain: bool,
+    require_beats_rule: bool,
     quiet: bool,
 ) -> None:
     """The scheduled loop, in one command: `dbt build` of the features the models use,
@@ -172,6 +195,8 @@ def run_command(
                              bash_command="cd /srv/analytics && scorehouse run")
       Dagster:  an op running `scorehouse run` with subprocess, failing on a non-zero exit
     A failed step skips what depends on it; the monitor still runs."""
+    # A webhook URL the monitor would refuse is refused now, before anything is built.
+    webhook_urls(select_specs(ctx.project), webhook)
     settings = WebhookSettings(timeout=webhook_timeout, attempts=webhook_attempts)
     report = run_loop(
         ctx.project,
@@ -182,6 +207,7 @@ def run_command(
         retrain=not no_retrain,
         quiet=quiet,
         echo=lambda m: click.echo(m, err=True),
+        require_beats_rule=require_beats_rule,
     )
     click.echo("")
     for step in report.steps:

@@ -6,8 +6,10 @@ or the rule no longer applies (removed from the spec, another champion), the row
 ``resolved``. A rule that cannot be observed on a run (no matured labels yet) leaves its
 alert as it was: not observed is not recovered.
 
-Delivery is tracked per row: ``not_configured`` (no webhook), ``pending`` (to post),
-``delivered``, or ``failed`` (posted again on the next run until it gets through).
+Delivery is tracked per row: ``not_configured`` (no webhook when it opened), ``pending``
+(to post), ``delivered``, or ``failed``. Every row not yet delivered, whichever of the three,
+is posted by the next run that monitors its model with a webhook, until it gets through;
+see :meth:`AlertTable.undelivered`.
 ``scorehouse enable`` acknowledges the model's open alerts: they stay open until the breach
 ends, but no longer ask for a human.
 """
@@ -171,8 +173,24 @@ class AlertTable:
     def open(self, model: str) -> list[Alert]:
         return self.select("model_name = ? AND status = ?", [model, OPEN])
 
-    def undelivered(self) -> list[Alert]:
-        return self.select("delivery_status IN (?, ?)", [PENDING, FAILED])
+    def undelivered(self, models: Sequence[str]) -> list[Alert]:
+        """The alerts of ``models`` never delivered, oldest first: ``not_configured`` (no
+        webhook when they opened), ``pending`` and ``failed``, open or resolved.
+
+        A resolved alert is posted too, once, as resolved (its message says so and why):
+        ``ml_alerts`` keeps every alert, but the channel is where people look, and a breach
+        that ended before anyone heard of it may still have switched its model to the rule
+        baseline or off, which lasts until someone runs ``scorehouse enable``. Posting it
+        as resolved tells them without asking them to act on a breach that is over.
+        Alerts of other models wait for a run that monitors their model, so that they go to
+        that model's ``alert_channel``."""
+        if not models:
+            return []
+        marks = ", ".join("?" for _ in models)
+        return self.select(
+            f"delivery_status IN (?, ?, ?) AND model_name IN ({marks})",
+            [NOT_CONFIGURED, PENDING, FAILED, *models],
+        )
 
     def insert(self, alerts: Sequence[Alert]) -> None:
         names = [c for c, _ in columns()]
@@ -199,16 +217,17 @@ class AlertTable:
     def record_delivery(
         self, alert: Alert, ok: bool, attempts: int, error: str | None, at: dt.datetime
     ) -> None:
+        """Record the outcome of posting ``alert``. The attempts add to those in the table,
+        and a row another run has marked delivered meanwhile stays delivered."""
         alert.delivery_status = DELIVERED if ok else FAILED
         alert.delivery_attempts += attempts
         alert.delivery_error = error
         alert.delivered_at = at if ok else None
-        self._update(
-            alert.alert_id,
-            delivery_status=alert.delivery_status,
-            delivery_attempts=alert.delivery_attempts,
-            delivery_error=error,
-            delivered_at=alert.delivered_at,
+        self.session.execute(
+            f"UPDATE {self.name} SET delivery_status = ?, "
+            "delivery_attempts = delivery_attempts + ?, delivery_error = ?, delivered_at = ? "
+            "WHERE alert_id = ? AND delivery_status <> ?",
+            [alert.delivery_status, attempts, error, alert.delivered_at, alert.alert_id, DELIVERED],
         )
 
     def acknowledge(self, model: str, by: str, at: dt.datetime) -> int:

@@ -88,6 +88,11 @@ def format_report(report: MonitorReport, verdict: bool = True) -> list[str]:
             f"webhook: {len(report.undeliverable)} alert(s) wait for a webhook (--webhook, "
             "the spec's alert_channel as a URL, or SCOREHOUSE_WEBHOOK_URL)"
         )
+    if report.unrecorded:
+        lines.append(
+            f"webhook: the outcome of these posts could not be recorded in ml_alerts "
+            f"({report.unrecorded}); the next run posts them again, with the same delivery id"
+        )
     if not verdict:
         return lines
     reasons = report.attention()
