@@ -28,11 +28,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from scorehouse.dbt import run_dbt
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.evaluate import HIGHER_IS_BETTER, headline
+from scorehouse.lifecycle.artifacts import verified_dir
+from scorehouse.lifecycle.gate import why_held
 from scorehouse.lifecycle.registry import Registry, now
 from scorehouse.lifecycle.spec import Spec
 from scorehouse.lifecycle.train import TrainResult, train_model
@@ -88,21 +90,20 @@ def is_due(versions: list[dict[str, Any]], refresh_days: int, at: dt.datetime) -
 
 def gate(spec: Spec, result: TrainResult) -> str | None:
     """Why a retrained version must not be promoted automatically, or ``None`` if it may."""
-    if result.beats_baseline is not True:
-        return f"does not beat its rule baseline ({spec.baseline_name}) on the holdout"
-    for metric, threshold in spec.thresholds.items():
-        value = headline(result.model_metrics, metric)
-        if value is None:
-            return f"has no {metric} to check against its threshold {threshold}"
-        ok = value >= threshold if metric in HIGHER_IS_BETTER else value <= threshold
-        if not ok:
-            return f"{metric} {value:.4f} misses its threshold {threshold}"
-    return None
+    return why_held(spec, result.model_metrics, result.beats_baseline)
 
 
 class Loop:
-    def __init__(self, project: Project, target: Target, echo: Echo, quiet: bool):
+    def __init__(
+        self,
+        project: Project,
+        target: Target,
+        echo: Echo,
+        quiet: bool,
+        require_beats_rule: bool = True,
+    ):
         self.project, self.target, self.echo, self.quiet = project, target, echo, quiet
+        self.require_beats_rule = require_beats_rule
         self.report = LoopReport()
 
     @contextmanager
@@ -157,7 +158,13 @@ class Loop:
             raise ScorehouseError("; ".join(failures))
 
     def _retrain_one(self, spec: Spec, promote: str) -> None:
-        result = train_model(self.project, self.target, spec.name, echo=self.echo)
+        result = train_model(
+            self.project,
+            self.target,
+            spec.name,
+            echo=self.echo,
+            require_beats_rule=self.require_beats_rule,
+        )
         self.report.retrained.append(f"{spec.name} v{result.version}")
         if result.status == "champion":
             self.echo(f"{spec.name} v{result.version} is the first version: champion")
@@ -170,7 +177,9 @@ class Loop:
         if why_not is None:
             con = connect(self.target)
             try:
-                Registry(Session(con), self.target.schema).promote(spec, result.version)
+                Registry(Session(con), self.target.schema).promote(
+                    spec, result.version, partial(verified_dir, self.project.root)
+                )
             finally:
                 con.disconnect()
             self.echo(
@@ -195,12 +204,16 @@ def run_loop(
     retrain: bool = True,
     quiet: bool = False,
     echo: Echo = print,
+    require_beats_rule: bool = True,
 ) -> LoopReport:
-    """The scheduled loop (see the module doc); never raises for a failed step."""
+    """The scheduled loop (see the module doc); never raises for a failed step.
+
+    ``require_beats_rule``: a model's first version becomes champion only when it beats its
+    rule and meets its thresholds; otherwise it waits for a human as a challenger."""
     if promote not in PROMOTE_POLICIES:
         raise ValueError(promote)
     specs = select_specs(project)
-    loop = Loop(project, target, echo, quiet)
+    loop = Loop(project, target, echo, quiet, require_beats_rule)
     relations = sorted(
         {s.data.relation for s in specs.values()} | {s.data.score_relation for s in specs.values()}
     )

@@ -77,12 +77,18 @@ def find_project(start: Path | None = None) -> Project:
 def profiles_path(project: Project, profiles_dir: Path | None = None) -> Path:
     """Where the profiles file is, following dbt's own search order."""
     candidates: list[Path] = []
-    if profiles_dir is not None:
-        candidates.append(Path(profiles_dir) / PROFILES_FILE)
-    elif os.environ.get("DBT_PROFILES_DIR"):
-        candidates.append(Path(os.environ["DBT_PROFILES_DIR"]) / PROFILES_FILE)
-    else:
-        candidates += [project.root / PROFILES_FILE, Path.home() / ".dbt" / PROFILES_FILE]
+    explicit = profiles_dir if profiles_dir is not None else os.environ.get("DBT_PROFILES_DIR")
+    if explicit:
+        # asked for by name: its absence is an error, never a silent fall-back to the example
+        given = "--profiles-dir" if profiles_dir is not None else "DBT_PROFILES_DIR"
+        path = Path(explicit) / PROFILES_FILE
+        if not path.is_file():
+            raise ScorehouseError(
+                f"{given} names {explicit}, but there is no {PROFILES_FILE} in it"
+                + ("" if Path(explicit).is_dir() else " (the folder does not exist)")
+            )
+        return path
+    candidates += [project.root / PROFILES_FILE, Path.home() / ".dbt" / PROFILES_FILE]
     candidates.append(project.root / EXAMPLE_PROFILES_FILE)
     for path in candidates:
         if path.is_file():

@@ -228,8 +228,9 @@ def test_versions_row_records_lineage(lab):
     spec = lab.spec()
     versions = lab.table("ml_model_versions")
     row = versions[(versions["model_name"] == "churn") & (versions["version"] == 1)].iloc[0]
-    folder = Path(row["artifact_dir"])
-    assert folder == lab.project.root / "artifacts" / "churn" / "v1"
+    recorded = Path(row["artifact_dir"])
+    assert recorded.parts[0] == "artifacts" and recorded.parts[2:] == ("churn", "v1")
+    folder = artifacts.verified_dir(lab.project.root, row.to_dict())
     assert row["status"] == "champion" and row["task"] == "binary"
     assert row["git_commit"] == lab.commit
     assert row["spec_hash"] == spec.digest()

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from statsmodels.stats.proportion import proportions_ztest
 
 from scorehouse.cli.main import cli
-from scorehouse.lifecycle.artifacts import load_pipeline
+from scorehouse.lifecycle.artifacts import load_pipeline, verified_dir
 from scorehouse.lifecycle.data import normalise
 from scorehouse.lifecycle.spec import load_spec
 from scorehouse.lifecycle.train import model_paths
@@ -94,7 +94,7 @@ def test_spark_scores_equal_the_fitted_pipeline(loop, name):
     rows, spec = _features(loop, name, cutoff)
     versions = loop.table("ml_model_versions")
     champion = versions[(versions.model_name == name) & (versions.status == "champion")]
-    pipeline = load_pipeline(champion["artifact_dir"].iloc[0])
+    pipeline = load_pipeline(verified_dir(loop.project.root, champion.iloc[0].to_dict()))
     key = spec.data.entity_key
     rows = rows.set_index(key).loc[scores[key]]
     features = rows[list(spec.data.features)]

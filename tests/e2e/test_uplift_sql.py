@@ -147,7 +147,7 @@ def synthetic(seed: int = 5) -> dict[str, pd.DataFrame]:
 
 
 def load(target: Target, tables: dict[str, pd.DataFrame]) -> None:
-    con = connect(target)
+    con = connect(target, create=True)
     try:
         con.raw_sql("create schema if not exists raw")
         for name, frame in tables.items():

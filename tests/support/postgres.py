@@ -6,6 +6,7 @@ user. The server listens on a free loopback port and its socket sits in the clus
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -139,8 +140,6 @@ class ManagedPostgres:
                 time.sleep(0.2)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)

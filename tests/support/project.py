@@ -216,13 +216,14 @@ def toy_project(
     """A dbt project whose warehouse holds ``toy_features`` in the target's schema, with the
     spec of model ``toy`` (``TOY_SPEC`` unless given). The warehouse is a DuckDB file in
     ``dest`` unless ``output`` names another."""
+    dest.mkdir(parents=True, exist_ok=True)
     (dest / "dbt_project.yml").write_text("name: scorehouse\nprofile: scorehouse\n")
     output = output or duckdb_output(dest / "warehouse.duckdb", threads=1)
     write_profile(dest, {output["type"]: output})
     write_spec(dest / "models", "toy", spec or TOY_SPEC)
     project = find_project(dest)
     target = target_of(project)
-    con = connect(target)
+    con = connect(target, create=True)
     try:
         if target.schema not in con.list_databases():
             con.create_database(target.schema)

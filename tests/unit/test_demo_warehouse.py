@@ -63,7 +63,7 @@ def project_dir(tmp_path: Path) -> Path:
 
 @contextlib.contextmanager
 def _opened(project_dir: Path) -> Iterator[Any]:
-    con = connect(_target(project_dir)[1])
+    con = connect(_target(project_dir)[1], create=True)
     try:
         yield con
     finally:

@@ -16,6 +16,7 @@ from scorehouse import loop
 from scorehouse.cli.main import cli
 from scorehouse.dbt import DbtRun
 from scorehouse.errors import ScorehouseError
+from scorehouse.lifecycle.artifacts import folder_digest
 from scorehouse.lifecycle.evaluate import Metric
 from scorehouse.lifecycle.train import TrainResult
 from scorehouse.warehouse.session import Session
@@ -136,8 +137,12 @@ class Stubs:
             raise ScorehouseError(f"dbt {command} failed on 1 of 3 nodes")
         return DbtRun(args=(command, *args), nodes=(), seconds=0.1)
 
-    def train_model(self, project, target, name, echo=print) -> TrainResult:
+    def train_model(self, project, target, name, echo=print, require_beats_rule=False):
         self.calls.append(("train", name))
+        self.require_beats_rule = require_beats_rule
+        folder = self.root / "artifacts" / "stub" / name / "v2"
+        folder.mkdir(parents=True)
+        (folder / "pipeline.joblib").write_text("a stand-in for the fitted pipeline")
         with warehouse(self.root) as fx:
             fx.insert(
                 "ml_model_versions",
@@ -148,6 +153,8 @@ class Stubs:
                 trained_at=TRAINED_AT,
                 primary_metric="roc_auc",
                 model_value=0.81,
+                artifact_dir=folder.relative_to(self.root).as_posix(),
+                artifact_hash=folder_digest(folder),
             )
         metrics = [Metric("roc_auc", 0.81)]
         return TrainResult(make_spec(name), 2, "challenger", metrics, [], self.beats, Path("."))
@@ -181,6 +188,7 @@ def test_loop_runs_every_step_and_promotes_a_better_version(project, stubs):
     for step in ("features", "retrain", "score", "monitor", "segments"):
         assert [step, "ok"] in steps
     assert "toy v2 promoted" in result.output
+    assert stubs.require_beats_rule  # on by default in the loop
     assert result.output.rstrip().endswith("nothing needs a human")
 
 

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from scorehouse.lifecycle.evaluate import Metric
+from scorehouse.lifecycle.spec import DEGRADATION_METRICS, SpecError
 from scorehouse.lifecycle.train import TrainResult
 from scorehouse.loop import gate, is_due
 from scorehouse.monitoring.actions import serving_after
@@ -17,6 +18,7 @@ from scorehouse.monitoring.rules import (
     BREACH,
     ERROR,
     INVALID,
+    METRICS,
     NO_DATA,
     OK,
     SKIPPED,
@@ -155,17 +157,23 @@ def test_below_and_margin_over_the_rule():
     assert increase.state == BREACH and increase.observed == pytest.approx(0.05)
 
 
+def test_a_rule_on_an_unknown_metric_is_refused_with_the_spec():
+    with pytest.raises(SpecError, match=r"degradation\[0\].metric: 'roc_aucc' is not one of"):
+        make_spec(degradation=[{"metric": "roc_aucc", "below": 0.5}])
+
+
+def test_the_spec_and_the_monitor_know_the_same_metrics():
+    assert set(METRICS) == set(DEGRADATION_METRICS)
+
+
 def test_rules_that_cannot_be_evaluated_say_why():
     spec = make_spec(
         degradation=[
-            {"metric": "roc_aucc", "below": 0.5},
             {"metric": "score_psi", "below_passport_minus": 0.1},
             {"metric": "roc_auc", "below": 0.7},
         ]
     )
     found = by_rule(evaluate(spec, observations(auc=None), "model"))
-    assert found["roc_aucc below 0.5"].state == INVALID
-    assert "unknown metric 'roc_aucc'" in found["roc_aucc below 0.5"].detail
     assert found["score_psi below_passport_minus 0.1"].state == INVALID
     assert "records no score_psi" in found["score_psi below_passport_minus 0.1"].detail
     # no matured labels yet: not a breach, not a recovery

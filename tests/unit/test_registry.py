@@ -64,6 +64,14 @@ def registry_state(target: Target) -> dict[str, list[tuple]]:
         con.disconnect()
 
 
+def registry_rows(target: Target) -> list[dict]:
+    con = connect(target)
+    try:
+        return Registry(Session(con), target.schema).versions()
+    finally:
+        con.disconnect()
+
+
 def artifact_files(project: Project) -> list[str]:
     root = project.root / "artifacts"
     return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
@@ -83,7 +91,8 @@ def test_training_twice_gives_versions_one_and_two(toy):
     first, second = train(*toy), train(*toy)
     assert (first.version, first.status) == (1, "champion")
     assert (second.version, second.status) == (2, "challenger")
-    assert first.artifact_dir == project.root / "artifacts" / "toy" / "v1"
+    (warehouse,) = [p for p in (project.root / "artifacts").iterdir() if p.name != ".staging"]
+    assert first.artifact_dir == warehouse / "toy" / "v1"
     assert second.artifact_dir.name == "v2" and second.artifact_dir.is_dir()
     state = registry_state(target)
     assert [(r[0], r[1], r[2]) for r in state["ml_model_versions"]] == [
@@ -97,8 +106,15 @@ def test_training_twice_gives_versions_one_and_two(toy):
     passport = dict(zip(columns, passport, strict=True))
     assert (passport["champion_version"], passport["challenger_version"]) == (1, 2)
     assert passport["kill_switch_owner"] == "head-of-crm@example.com"
+    # The registry records the folders relative to the project, with their digests.
+    assert [r[-2] for r in state["ml_model_versions"]] == [
+        f"artifacts/{warehouse.name}/toy/v1",
+        f"artifacts/{warehouse.name}/toy/v2",
+    ]
+    assert state["ml_warehouse"][0][0] == warehouse.name
     # Nothing is left over from staging.
-    assert sorted(p.name for p in (project.root / "artifacts" / "toy").iterdir()) == ["v1", "v2"]
+    assert sorted(p.name for p in (warehouse / "toy").iterdir()) == ["v1", "v2"]
+    assert list((project.root / "artifacts" / ".staging").iterdir()) == []
 
 
 def test_promote_and_rollback(toy):
@@ -175,7 +191,8 @@ def test_failure_inside_register_rolls_everything_back(toy, monkeypatch):
     with pytest.raises(OSError, match="injected"):
         train(*toy)
     monkeypatch.undo()
-    assert moved == [project.root / "artifacts" / "toy" / "v2"]
+    (first,) = (r["artifact_dir"] for r in registry_rows(target) if r["version"] == 1)
+    assert moved == [project.root / Path(first).parent / "v2"]
     assert not moved[0].exists()
     assert registry_state(target) == before
     assert artifact_files(project) == files
@@ -313,7 +330,7 @@ def test_cli_train_models_promote_rollback(toy, run_cli):
     assert "fitting LogisticRegression" in result.stderr  # progress goes to stderr
     assert "wrote models/ml/generated/toy_scores.sql" in result.stdout
     generated = project.root / "models" / "ml" / "generated"
-    assert "scorehouse.serving_mode('toy', 1)" in (generated / "toy_scores.sql").read_text()
+    assert 'scorehouse.serving_mode("toy", 1)' in (generated / "toy_scores.sql").read_text()
 
     result = run_cli("train", "toy")
     assert "toy v2 registered as challenger" in result.stdout
@@ -342,13 +359,13 @@ def test_cli_train_models_promote_rollback(toy, run_cli):
     assert row[8] == f"{v1['model_value']:.4f}" and row[9] == f"{v1['baseline_value']:.4f}"
 
     assert "toy v2 is now the champion" in run_cli("promote", "toy", "2").stdout
-    assert "scorehouse.serving_mode('toy', 2)" in (generated / "toy_scores.sql").read_text()
+    assert 'scorehouse.serving_mode("toy", 2)' in (generated / "toy_scores.sql").read_text()
     assert not (generated / "toy_shadow_scores.sql").exists()
     assert table_rows(run_cli("models").stdout)[1][2:4] == ["v2", "-"]
 
     assert "toy rolled back to v1" in run_cli("rollback", "toy").stdout
     assert table_rows(run_cli("models").stdout)[1][2:4] == ["v1", "-"]
-    assert "scorehouse.serving_mode('toy', 1)" in (generated / "toy_scores.sql").read_text()
+    assert 'scorehouse.serving_mode("toy", 1)' in (generated / "toy_scores.sql").read_text()
 
     failed = run_cli("promote", "toy", "9", ok=False)
     assert "model 'toy' has no version 9 (versions: 1, 2)" in failed.output

@@ -350,7 +350,7 @@ def test_baseline_sql_that_does_not_run(tmp_path, toy_warehouse):
     spec = load(tmp_path, spec_with(baseline__sql="1.0 - rfm_points"))
     with pytest.raises(SpecError) as caught:
         read_training_rows(toy_warehouse, spec, "main")
-    names_all(caught.value, spec.path, "baseline sql '1.0 - rfm_points'", "rfm_points")
+    names_all(caught.value, spec.path, "baseline.sql '1.0 - rfm_points'", "rfm_points")
 
 
 def test_rows_read_from_the_warehouse(tmp_path, toy_warehouse):

@@ -313,7 +313,7 @@ def test_an_uplift_model_trains_through_the_spec_and_its_sql_scores_uplift(tmp_p
 
     champion = {"version": result.version, "artifact_dir": str(result.artifact_dir),
                 "trained_at": "2025-03-02"}  # fmt: skip
-    generated = scores_model(spec, champion, [], "duckdb")
+    generated = scores_model(spec, champion, [], "duckdb", estimator)
     assert "uplift as score" in generated
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import click
 
 from scorehouse.cli.context import Context
+from scorehouse.lifecycle.artifacts import verified_dir
 from scorehouse.lifecycle.registry import Registry
 from scorehouse.lifecycle.spec import load_spec
 from scorehouse.lifecycle.train import model_paths, train_model
@@ -24,12 +26,20 @@ def _echo(message: str) -> None:
 @click.option(
     "--no-compile", is_flag=True, help="Do not regenerate the dbt scoring models afterwards."
 )
+@click.option(
+    "--require-beats-rule",
+    is_flag=True,
+    help="A first version becomes champion only if it beats its rule baseline and meets its "
+    "thresholds; otherwise it waits as a challenger and the rule keeps serving.",
+)
 @click.pass_obj
-def train_command(ctx: Context, name: str, no_compile: bool) -> None:
+def train_command(ctx: Context, name: str, no_compile: bool, require_beats_rule: bool) -> None:
     """Train model NAME from its spec, evaluate it against its rule baseline on the newest
     cutoffs, and register it as a new version (champion if it is the first one, challenger
     otherwise). Then regenerate its dbt scoring models."""
-    result = train_model(ctx.project, ctx.target, name, echo=_echo)
+    result = train_model(
+        ctx.project, ctx.target, name, echo=_echo, require_beats_rule=require_beats_rule
+    )
     metric = result.spec.primary_metric
     model_value = next(
         (m.value for m in result.model_metrics if m.name == metric and m.at is None), None
@@ -45,7 +55,15 @@ def train_command(ctx: Context, name: str, no_compile: bool) -> None:
         f"  {metric}: model {_fmt(model_value)}, rule {result.spec.baseline_name} {_fmt(rule_value)}"
     )
     click.echo(f"  the model {verdict} the rule baseline on the holdout")
-    click.echo(f"  artifacts: {result.artifact_dir}")
+    if result.held and result.status == "champion":
+        click.echo(
+            f"  WARNING: v{result.version} is champion as the first version although it "
+            f"{result.held}; its passport says so. Use --require-beats-rule to keep such a "
+            "version waiting as a challenger."
+        )
+    elif result.held:
+        click.echo(f"  v{result.version} waits as a challenger: it {result.held}")
+    click.echo(f"  artifacts: {result.artifact_dir.relative_to(ctx.project.root)}")
     if not no_compile:
         for path in compile_models(ctx.project, ctx.target, name):
             click.echo(f"  wrote {path.relative_to(ctx.project.root)}")
@@ -61,7 +79,9 @@ def promote_command(ctx: Context, name: str, version: int) -> None:
     spec = load_spec(model_paths(ctx.project), name)
     con = connect(ctx.target)
     try:
-        Registry(Session(con), ctx.target.schema).promote(spec, version)
+        Registry(Session(con), ctx.target.schema).promote(
+            spec, version, partial(verified_dir, ctx.project.root)
+        )
     finally:
         con.disconnect()
     compile_models(ctx.project, ctx.target, name)
@@ -76,7 +96,9 @@ def rollback_command(ctx: Context, name: str) -> None:
     spec = load_spec(model_paths(ctx.project), name)
     con = connect(ctx.target)
     try:
-        version = Registry(Session(con), ctx.target.schema).rollback(spec)
+        version = Registry(Session(con), ctx.target.schema).rollback(
+            spec, partial(verified_dir, ctx.project.root)
+        )
     finally:
         con.disconnect()
     compile_models(ctx.project, ctx.target, name)

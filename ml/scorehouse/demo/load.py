@@ -51,7 +51,7 @@ def load_demo(
     check_customers(customers)  # before touching the warehouse
     cutoffs = project_cutoffs(project)
     schema = schema or raw_schema(project)
-    con: Any = connect(target)
+    con: Any = connect(target, create=True)
     try:
         batches = generate(customers, seed, cutoffs)
         return write_batches(con, batches, schema, progress)

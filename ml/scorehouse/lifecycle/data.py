@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from scorehouse.lifecycle.spec import Spec, SpecError
+from scorehouse.warehouse.session import quote
 
 BASELINE_COLUMN = "__baseline_score"
 
@@ -42,12 +43,40 @@ def check_columns(spec: Spec, columns: list[str], relation: str) -> None:
         )
 
 
+def _is_number(dtype: Any) -> bool:
+    return bool(dtype.is_numeric() or dtype.is_boolean())
+
+
+def check_types(spec: Spec, types: dict[str, Any], relation: str) -> None:
+    """Numeric features, the label and the treatment must be numbers in the warehouse: a
+    text column read as a number would silently turn into missing values."""
+    d = spec.data
+    where = f"{spec.path}: model {spec.name!r}"
+    for column in d.numeric:
+        if column in types and not _is_number(types[column]):
+            raise SpecError(
+                f"{where}: feature {column!r} is listed under features.numeric, but "
+                f"{relation}.{column} holds {types[column]}: list it under "
+                "features.categorical, or make it a number in the relation"
+            )
+    needs_number = [("label", d.label)] if relation == d.relation else []
+    if d.treatment is not None and relation == d.relation:
+        needs_number.append(("treatment", d.treatment))
+    for key, column in needs_number:
+        if column in types and not _is_number(types[column]):
+            raise SpecError(
+                f"{where}: data.{key} {column!r} must be a number (0/1 for a binary or uplift "
+                f"model), but {relation}.{column} holds {types[column]}"
+            )
+
+
 def read_training_rows(con: Any, spec: Spec, schema: str) -> pd.DataFrame:
     """Rows with a known label, with the rule baseline's score computed in the warehouse."""
     d = spec.data
     table = relation_table(con, d.relation, schema)
     check_columns(spec, list(table.columns), d.relation)
-    relation_sql = f'"{schema}"."{d.relation}"'
+    check_types(spec, dict(table.schema().items()), d.relation)
+    relation_sql = f"{quote(schema)}.{quote(d.relation)}"
     # With the schema given, Ibis runs the query as it is. Left to infer it, Ibis 12 creates
     # and drops a temporary view, and on PostgreSQL its DROP statement comes out without the
     # view's name under sqlglot 30.
@@ -62,11 +91,56 @@ def read_training_rows(con: Any, spec: Spec, schema: str) -> pd.DataFrame:
         )
         frame = expr.select(*columns).filter(expr[d.label].notnull()).to_pandas()
     except Exception as error:
-        raise SpecError(
-            f"{spec.path}: model {spec.name!r}: baseline sql {spec.baseline_sql!r} does not run on "
-            f"{d.relation}: {error}"
-        ) from error
+        raise _baseline_error(spec, str(error)) from error
+    baseline = frame[BASELINE_COLUMN]
+    if not (pd.api.types.is_numeric_dtype(baseline) or pd.api.types.is_bool_dtype(baseline)):
+        example = next((v for v in baseline if v is not None), None)
+        raise _baseline_error(spec, f"it gives {baseline.dtype} values such as {example!r}")
     return normalise(frame, spec)
+
+
+def _baseline_error(spec: Spec, why: str) -> SpecError:
+    return SpecError(
+        f"{spec.path}: model {spec.name!r}: baseline.sql {spec.baseline_sql!r} must run on "
+        f"{spec.data.relation} and give a number for every row: {why}"
+    )
+
+
+BINARY_VALUES = {0.0, 1.0}
+
+
+def check_labels(spec: Spec, train: pd.DataFrame, holdout: pd.DataFrame) -> None:
+    """A binary or uplift model learns a 0/1 label with both values in its training rows,
+    and its holdout holds both, or its AUC and the comparison with the rule mean nothing."""
+    if spec.task not in ("binary", "uplift"):
+        return
+    where = f"{spec.path}: model {spec.name!r}"
+    label = spec.data.label
+    found = sorted(set(pd.concat([train[label], holdout[label]]).astype(np.float64)))
+    if not set(found) <= BINARY_VALUES:
+        shown = ", ".join(f"{v:g}" for v in found[:10])
+        raise SpecError(
+            f"{where}: task {spec.task} needs label {label!r} to be 0 or 1; "
+            f"{spec.data.relation} holds {shown}"
+        )
+    for name, rows in (("training", train), ("holdout", holdout)):
+        classes = sorted(set(rows[label].astype(np.float64)))
+        if len(classes) < 2:
+            only = ", ".join(f"{v:g}" for v in classes) or "nothing"
+            raise SpecError(
+                f"{where}: the {name} rows of {spec.data.relation} hold only label {only}: "
+                "a model needs both 0 and 1 there"
+                + (
+                    " (hold out more cutoffs: validation.holdout_cutoffs)"
+                    if name == "holdout"
+                    else ""
+                )
+            )
+    treatment = spec.data.treatment
+    if treatment is not None:
+        values = set(pd.concat([train[treatment], holdout[treatment]]).astype(np.float64))
+        if not values <= BINARY_VALUES:
+            raise SpecError(f"{where}: data.treatment {treatment!r} must be 0 or 1")
 
 
 def normalise(frame: pd.DataFrame, spec: Spec) -> pd.DataFrame:

@@ -2,7 +2,9 @@
 
 Registering a trained version is one transaction: the version number is taken inside it,
 and the artifacts are moved into their final folder just before it commits. A training
-run that fails or is killed before that commit leaves every table as it was.
+run that fails or is killed before that commit leaves every table as it was. Artifact
+folders are keyed to the warehouse (``ml_warehouse`` holds its id) and recorded relative to
+the project, with a digest of their files (see :mod:`scorehouse.lifecycle.artifacts`).
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ import datetime as dt
 import getpass
 import json
 import shutil
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.evaluate import Metric
+from scorehouse.lifecycle import artifacts
+from scorehouse.lifecycle.evaluate import HIGHER_IS_BETTER, Metric
 from scorehouse.lifecycle.reference import Bin
 from scorehouse.lifecycle.spec import Spec
+from scorehouse.urls import shown
 from scorehouse.warehouse.session import Session, quote
 
 STATUSES = ("challenger", "champion", "retired", "disabled")
@@ -49,6 +54,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("git_commit", "TEXT"),
         ("library_versions", "TEXT"),
         ("artifact_dir", "TEXT"),
+        ("artifact_hash", "TEXT"),
     ],
     "ml_passports": [
         ("model_name", "TEXT"),
@@ -84,6 +90,9 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("verdict_reasons", "TEXT"),
         ("verdict_version", "INTEGER"),
         ("verdict_at", "TIMESTAMP"),
+        # what a reader of the passport must know about its champion (e.g. that it loses to
+        # the rule), one line each
+        ("warnings", "TEXT"),
     ],
     "ml_metrics": [
         ("model_name", "TEXT"),
@@ -106,6 +115,11 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("category", "TEXT"),
         ("is_null", "BOOLEAN"),
         ("share", "FLOAT8"),
+    ],
+    # This warehouse's identity: the key of its folder under artifacts/ (one row).
+    "ml_warehouse": [
+        ("warehouse_id", "TEXT"),
+        ("created_at", "TIMESTAMP"),
     ],
     # Every change of a passport's serving mode: who threw the kill switch, who enabled it.
     "ml_serving_changes": [
@@ -217,33 +231,57 @@ class Registry:
 
     # --- writing -----------------------------------------------------------------------
 
-    def register(self, trained: TrainedVersion, staged_artifacts: Path, artifact_root: Path) -> int:
-        """Record a trained version, all or nothing; returns its version number."""
+    def warehouse_id(self) -> str:
+        """This warehouse's id, drawn the first time it is asked for (inside the caller's
+        transaction, under the registry lock on PostgreSQL)."""
+        table = self.table("ml_warehouse")
+        rows = self.session.fetchall(f"SELECT warehouse_id FROM {table} ORDER BY created_at")
+        if rows:
+            return str(rows[0][0])
+        drawn = uuid.uuid4().hex[:16]
+        self._insert("ml_warehouse", [[drawn, now()]])
+        return drawn
+
+    def register(
+        self,
+        trained: TrainedVersion,
+        staged_artifacts: Path,
+        project_root: Path,
+        hold: str | None = None,
+    ) -> int:
+        """Record a trained version, all or nothing; returns its version number.
+
+        The first version of a model becomes its champion, unless ``hold`` says why it must
+        not (it then waits as a challenger, and the rule keeps serving)."""
         spec = trained.spec
         self.ensure_tables()
+        digest = artifacts.folder_digest(staged_artifacts)
         final_dir: Path | None = None
         try:
             with self.session.transaction():
                 self._lock()
                 (latest,) = self.session.fetchall(
-                    f"SELECT coalesce(max(version), 0) FROM {self.table('ml_model_versions')} WHERE model_name = ?",
+                    f"SELECT coalesce(max(version), 0) FROM {self.table('ml_model_versions')} "
+                    "WHERE model_name = ?",
                     [spec.name],
                 )[0]
                 version = int(latest) + 1
                 has_champion = self.champion_in_tx(spec.name)
-                status = "challenger" if has_champion else "champion"
-                final_dir = artifact_root / spec.name / f"v{version}"
-                self._insert(
-                    "ml_model_versions", [self._version_row(trained, version, status, final_dir)]
+                status = "challenger" if has_champion or hold else "champion"
+                final_dir = artifacts.version_dir(
+                    project_root, self.warehouse_id(), spec.name, version
                 )
+                if final_dir.exists():
+                    # this warehouse never registered the version, so no row points here:
+                    # a run killed between its move and its commit left it
+                    shutil.rmtree(final_dir)
+                recorded = artifacts.relative(final_dir, project_root)
+                row = self._version_row(trained, version, status, recorded, digest)
+                self._insert("ml_model_versions", [row])
                 self._insert("ml_metrics", self._metric_rows(trained, version))
                 self._insert("ml_reference_distributions", self._reference_rows(trained, version))
                 self._write_passport(spec)
                 final_dir.parent.mkdir(parents=True, exist_ok=True)
-                if final_dir.exists():
-                    shutil.rmtree(
-                        final_dir
-                    )  # left by a run killed after its move, never registered
                 staged_artifacts.rename(final_dir)
         except BaseException:
             if final_dir is not None and final_dir.exists():
@@ -258,7 +296,11 @@ class Registry:
         )
         return bool(rows[0][0])
 
-    def promote(self, spec: Spec, version: int) -> None:
+    def promote(
+        self, spec: Spec, version: int, verify: Callable[[dict[str, Any]], Any] | None = None
+    ) -> None:
+        """Make ``version`` the champion; ``verify`` (e.g. a check of its artifacts) is
+        called with its row first and may refuse by raising."""
         self.ensure_tables()
         with self.session.transaction():
             self._lock()
@@ -267,6 +309,8 @@ class Registry:
                 raise ScorehouseError(
                     f"{spec.name} v{version} is disabled; enable it before promoting"
                 )
+            if verify is not None:
+                verify(row)
             self.session.execute(
                 f"UPDATE {self.table('ml_model_versions')} SET status = 'retired' "
                 "WHERE model_name = ? AND status = 'champion'",
@@ -279,7 +323,7 @@ class Registry:
             )
             self._write_passport(spec)
 
-    def rollback(self, spec: Spec) -> int:
+    def rollback(self, spec: Spec, verify: Callable[[dict[str, Any]], Any] | None = None) -> int:
         """Make the previously promoted version champion again; returns its number."""
         current = self.champion(spec.name)
         if current is None:
@@ -294,7 +338,7 @@ class Registry:
         if not earlier:
             raise ScorehouseError(f"model {spec.name!r} has no earlier champion to roll back to")
         previous = max(earlier, key=lambda r: r["promoted_at"])
-        self.promote(spec, int(previous["version"]))
+        self.promote(spec, int(previous["version"]), verify)
         return int(previous["version"])
 
     def set_serving(
@@ -343,7 +387,7 @@ class Registry:
     # --- rows --------------------------------------------------------------------------
 
     def _version_row(
-        self, t: TrainedVersion, version: int, status: str, artifact_dir: Path
+        self, t: TrainedVersion, version: int, status: str, artifact_dir: str, digest: str
     ) -> list[Any]:
         return [
             t.spec.name,
@@ -367,7 +411,8 @@ class Registry:
             t.hashes["sql"],
             t.git_commit,
             json.dumps(t.library_versions, sort_keys=True),
-            str(artifact_dir),
+            artifact_dir,
+            digest,
         ]
 
     def _metric_rows(self, t: TrainedVersion, version: int) -> list[list[Any]]:
@@ -437,7 +482,7 @@ class Registry:
                     spec.sla.max_staleness_days,
                     json.dumps([r.describe() for r in spec.sla.degradation]),
                     spec.sla.on_breach,
-                    spec.sla.alert_channel,
+                    shown(spec.sla.alert_channel),  # a webhook URL holds its secret
                     spec.primary_metric,
                     champion["model_value"] if champion else None,
                     spec.baseline_name,
@@ -449,6 +494,7 @@ class Registry:
                     str(spec.path),
                     now(),
                     *(kept_verdict[0] if kept_verdict else (None, None, None, None)),
+                    "\n".join(champion_warnings(spec, champion)) or None,
                 ]
             ],
         )
@@ -463,6 +509,34 @@ class Registry:
             "verdict_version = ?, verdict_at = ? WHERE model_name = ?",
             [verdict, "\n".join(reasons), version, at, model],
         )
+
+
+def champion_warnings(spec: Spec, champion: dict[str, Any] | None) -> list[str]:
+    """What the passport must say loudly about its champion: that it loses to (or cannot
+    be compared with) its rule, or misses the spec's threshold on its primary metric."""
+    if champion is None:
+        return []
+    what = f"champion v{champion['version']}"
+    metric = spec.primary_metric
+    model, rule = champion.get("model_value"), champion.get("baseline_value")
+    out = []
+    if champion.get("beats_baseline") is False:
+        out.append(
+            f"{what} does NOT beat its rule baseline {spec.baseline_name} on the holdout "
+            f"({metric} {_fmt(model)} vs {_fmt(rule)}): rebuild it, or switch it off"
+        )
+    elif champion.get("beats_baseline") is None:
+        out.append(f"{what} could not be compared with its rule baseline {spec.baseline_name}")
+    threshold = spec.thresholds.get(metric)
+    if threshold is not None and model is not None:
+        ok = model >= threshold if metric in HIGHER_IS_BETTER else model <= threshold
+        if not ok:
+            out.append(f"{what} misses its {metric} threshold ({_fmt(model)} vs {threshold})")
+    return out
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else f"{float(value):.4f}"
 
 
 def _plain(value: Any) -> Any:

@@ -28,6 +28,7 @@ import yaml
 
 from scorehouse.errors import ScorehouseError
 from scorehouse.lifecycle.evaluate import HEADLINE_METRICS
+from scorehouse.names import IDENTIFIER_RULE, RULE, is_identifier, is_valid
 
 TASKS = ("binary", "regression", "uplift")
 # How an uplift model turns the declared classifier into uplift (scorehouse.uplift.estimators)
@@ -36,6 +37,25 @@ ACTIONS = ("alert", "fallback", "disable")
 CADENCES = {"daily": 1, "weekly": 7, "monthly": 30, "quarterly": 91}
 _DURATION = re.compile(r"^(\d+)\s*d(ays?)?$")
 SCORES_SUFFIX = "_scores"
+# What an SLA degradation rule may watch (scorehouse.monitoring.rules reads each of them)
+DEGRADATION_METRICS = (
+    "roc_auc",
+    "pr_auc",
+    "brier",
+    "lift_top_decile",
+    "roc_auc_over_rule",
+    "pr_auc_over_rule",
+    "lift_top_decile_over_rule",
+    "score_psi",
+    "scored_rows",
+    "unscored_share",
+    "feature_psi",
+    "null_rate_increase",
+    "new_categories",
+    "model_age_days",
+    "days_since_scored",
+)
+BUSINESS_METRIC_KEYS = ("name", "description")
 
 
 class SpecError(ScorehouseError):
@@ -168,7 +188,7 @@ class _Reader:
         self.used.add(key)
         value = self.mapping.get(key, default)
         if required and (value is None or value == ""):
-            raise SpecError(f"{self.where}: '{key}' is required")
+            raise SpecError(f"{self.where}: {key!r} is required")
         return value
 
     def text(self, key: str, default: str | None = None, *, required: bool = False) -> str:
@@ -177,11 +197,31 @@ class _Reader:
             raise SpecError(f"{self.where}.{key}: expected text, got {value!r}")
         return value if value is not None else ""
 
+    def identifier(self, key: str, default: str | None = None, *, required: bool = False) -> str:
+        """A column or relation name, which the generated SQL writes as it is."""
+        value = self.text(key, default, required=required)
+        if value and not is_identifier(value):
+            raise SpecError(f"{self.where}.{key}: {value!r} is not {IDENTIFIER_RULE}")
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...], default: str | None = None) -> str:
+        value = self.text(key, default, required=default is None)
+        if value not in allowed:
+            raise SpecError(f"{self.where}.{key}: {value!r} is not one of {', '.join(allowed)}")
+        return value
+
     def names(self, key: str) -> tuple[str, ...]:
         value = self.get(key, []) or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise SpecError(f"{self.where}.{key}: expected a list of names")
         return tuple(value)
+
+    def columns(self, key: str) -> tuple[str, ...]:
+        value = self.names(key)
+        for i, name in enumerate(value):
+            if not is_identifier(name):
+                raise SpecError(f"{self.where}.{key}[{i}]: {name!r} is not {IDENTIFIER_RULE}")
+        return value
 
     def number(self, key: str, default: float | None = None) -> float | None:
         value = self.get(key, default)
@@ -236,20 +276,20 @@ def parse_spec(block: Any, name: str, path: Path) -> Spec:
 
     d = top.child("data", required=True)
     f = d.child("features", required=True)
-    numeric, categorical = f.names("numeric"), f.names("categorical")
+    numeric, categorical = f.columns("numeric"), f.columns("categorical")
     f.done()
     if not numeric and not categorical:
         raise SpecError(f"{d.where}.features: list at least one numeric or categorical feature")
-    relation = d.text("relation", required=True)
+    relation = d.identifier("relation", required=True)
     data = Data(
-        entity_key=d.text("entity_key", required=True),
+        entity_key=d.identifier("entity_key", required=True),
         relation=relation,
-        label=d.text("label", required=True),
-        cutoff=d.text("cutoff", required=True),
+        label=d.identifier("label", required=True),
+        cutoff=d.identifier("cutoff", required=True),
         numeric=numeric,
         categorical=categorical,
-        score_relation=d.text("score_relation", relation),
-        treatment=d.text("treatment") or None,
+        score_relation=d.identifier("score_relation", relation),
+        treatment=d.identifier("treatment") or None,
     )
     d.done()
     if task == "uplift" and data.treatment is None:
@@ -298,12 +338,16 @@ def parse_spec(block: Any, name: str, path: Path) -> Spec:
     if not isinstance(thresholds, dict):
         raise SpecError(f"{m.where}.thresholds: expected a mapping of metric: value")
     t = _Reader(thresholds, f"{m.where}.thresholds")
+    for key in thresholds:
+        if key not in HEADLINE_METRICS[task]:
+            known = ", ".join(HEADLINE_METRICS[task])
+            raise SpecError(f"{t.where}: {key!r} is not a {task} metric ({known})")
     thresholds = {str(k): t.number(k) for k in thresholds}
     m.done()
 
-    biz = top.get("business_metric", {}) or {}
-    if not isinstance(biz, dict):
-        raise SpecError(f"{top.where}.business_metric: expected a mapping (name, description)")
+    bm = top.child("business_metric")
+    business_metric = {k: bm.text(k) for k in BUSINESS_METRIC_KEYS if bm.get(k) is not None}
+    bm.done()
 
     s = top.child("sla", required=True)
     refresh = parse_days(s.get("refresh_cadence", required=True), f"{s.where}.refresh_cadence")
@@ -312,7 +356,7 @@ def parse_spec(block: Any, name: str, path: Path) -> Spec:
     for i, item in enumerate(s.get("degradation", []) or []):
         r = _Reader(item, f"{s.where}.degradation[{i}]")
         rule = Degradation(
-            metric=r.text("metric", required=True),
+            metric=r.choice("metric", DEGRADATION_METRICS),
             below_passport_minus=r.number("below_passport_minus"),
             below=r.number("below"),
             above=r.number("above"),
@@ -346,7 +390,7 @@ def parse_spec(block: Any, name: str, path: Path) -> Spec:
         baseline_sql=baseline_sql,
         primary_metric=primary,
         thresholds=thresholds,
-        business_metric={str(k): str(v) for k, v in biz.items()},
+        business_metric=business_metric,
         sla=sla,
         maintenance_cost_per_month=cost,
         currency=currency,
@@ -389,11 +433,19 @@ def _spec_blocks(path: Path) -> list[tuple[str, Any]]:
                 f"{path}: the scorehouse spec sits on model {dbt_name!r}; put it on the scoring "
                 f"model, named '<model name>{SCORES_SUFFIX}'"
             )
-        found.append((dbt_name[: -len(SCORES_SUFFIX)], meta["scorehouse"]))
+        name = dbt_name[: -len(SCORES_SUFFIX)]
+        if not is_valid(name):
+            raise SpecError(
+                f"{path}: model {dbt_name!r} declares a scorehouse spec named {name!r}, which "
+                f"breaks the naming rule: {RULE}"
+            )
+        found.append((name, meta["scorehouse"]))
     return found
 
 
 def load_spec(model_paths: list[Path], name: str) -> Spec:
+    if not is_valid(name):
+        raise SpecError(f"{name!r} cannot be a model name: the naming rule is {RULE}")
     specs = find_specs(model_paths)
     if name not in specs:
         known = ", ".join(sorted(specs)) or "none"

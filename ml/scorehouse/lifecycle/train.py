@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,9 +17,15 @@ import pandas as pd
 from scorehouse.compiler import compile_sql
 from scorehouse.errors import ScorehouseError
 from scorehouse.lifecycle import artifacts
-from scorehouse.lifecycle.data import BASELINE_COLUMN, read_training_rows, time_split
+from scorehouse.lifecycle.data import (
+    BASELINE_COLUMN,
+    check_labels,
+    read_training_rows,
+    time_split,
+)
 from scorehouse.lifecycle.estimator import build_estimator
 from scorehouse.lifecycle.evaluate import Metric, beats, evaluate, headline
+from scorehouse.lifecycle.gate import why_held
 from scorehouse.lifecycle.reference import reference_distributions
 from scorehouse.lifecycle.registry import Registry, TrainedVersion, now
 from scorehouse.lifecycle.spec import Spec, load_spec
@@ -53,6 +58,8 @@ class TrainResult:
     baseline_metrics: list[Metric]
     beats_baseline: bool | None
     artifact_dir: Path
+    # why the version may not serve without a human's decision (None: it may)
+    held: str | None = None
 
 
 @contextmanager
@@ -72,8 +79,18 @@ def score(estimator: Any, spec: Spec, frame: pd.DataFrame) -> np.ndarray:
 
 
 def train_model(
-    project: Project, target: Target, name: str, echo: Echo = lambda _: None
+    project: Project,
+    target: Target,
+    name: str,
+    echo: Echo = lambda _: None,
+    *,
+    require_beats_rule: bool = False,
 ) -> TrainResult:
+    """Fit, evaluate, compile and register model ``name``.
+
+    The first version of a model becomes champion; with ``require_beats_rule`` it does so
+    only when it beats its rule baseline and meets its spec's thresholds, else it waits as
+    a challenger (and the rule keeps serving) until a human promotes it."""
     spec = load_spec(model_paths(project), name)
     estimator = build_estimator(spec)
     with step(echo, f"reading {spec.data.relation} from {target.name}"):
@@ -83,6 +100,7 @@ def train_model(
         finally:
             con.disconnect()
     train_rows, holdout = time_split(rows, spec)
+    check_labels(spec, train_rows, holdout)
     label = spec.data.label
     echo(
         f"{len(train_rows):,} training rows, {len(holdout):,} holdout rows (newest {spec.holdout_cutoffs} cutoff(s))"
@@ -143,8 +161,8 @@ def train_model(
         git_commit=artifacts.git_commit(project.root),
         library_versions=artifacts.library_versions(),
     )
-    root = artifacts.artifact_root(project.root)
-    staged = root / spec.name / f".staging-{uuid.uuid4().hex[:12]}"
+    held = why_held(spec, model_metrics, verdict)
+    staged = artifacts.new_staging_dir(project.root)
     try:
         with step(echo, "writing artifacts (pipeline, ONNX, SQL, reference distributions)"):
             onnx_error = artifacts.write_artifacts(
@@ -156,8 +174,10 @@ def train_model(
             con = connect(target)
             try:
                 registry = Registry(Session(con), target.schema)
-                version = registry.register(trained, staged, root)
-                status = registry.version(spec.name, version)["status"]
+                hold = held if require_beats_rule else None
+                version = registry.register(trained, staged, project.root, hold=hold)
+                row = registry.version(spec.name, version)
+                status = row["status"]
             finally:
                 con.disconnect()
     finally:
@@ -170,7 +190,8 @@ def train_model(
         model_metrics,
         baseline_metrics,
         verdict,
-        root / spec.name / f"v{version}",
+        project.root / str(row["artifact_dir"]),
+        held,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from scorehouse.report.data import ReportData, Rows
 from scorehouse.report.svg import Series, bar_chart, line_chart
+from scorehouse.urls import shown
 
 MAX_CAMPAIGN_CHARTS = 4
 MAX_DRIFT_FEATURES = 5
@@ -217,7 +218,7 @@ def _passport(data: ReportData) -> str:
             f"{_number(cost)} {p.get('currency') or ''}" if cost is not None else None,
         ),
         ("When it counts as degraded", _words(p.get("degradation_rules"))),
-        ("Alerts go to", p.get("alert_channel")),
+        ("Alerts go to", shown(p.get("alert_channel"))),
     ]
     body = (
         "<dl>"

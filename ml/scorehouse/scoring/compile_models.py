@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from scorehouse.lifecycle.artifacts import load_pipeline, verified_dir
 from scorehouse.lifecycle.data import check_columns, relation_columns
 from scorehouse.lifecycle.registry import Registry
 from scorehouse.lifecycle.spec import Spec, load_spec
@@ -49,8 +50,13 @@ def compile_models(project: Project, target: Target, name: str) -> list[Path]:
             )
     finally:
         con.disconnect()
+    estimators = {
+        int(row["version"]): load_pipeline(verified_dir(project.root, row))
+        for row in (champion, challenger)
+        if row is not None
+    }
     written = write_scoring_models(
-        spec, model_paths(project)[0], champion, challenger, classes, dialect_of(target)
+        spec, model_paths(project)[0], champion, challenger, classes, dialect_of(target), estimators
     )
     forget_partial_parse(project)
     return written

@@ -23,6 +23,7 @@ from scorehouse.segments.audiences import SYNC_VIEW, declared_audiences
 from scorehouse.warehouse import connect
 
 FORMATS = ("csv", "parquet")
+HISTORY = "seg_membership_history"
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,35 @@ class Export:
     rows: int
 
 
-def read_audience(target: Target, audience: str) -> pa.Table:
-    """The audience's rows of the sync view, in member_key order."""
+def read_audience(target: Target, audience: str, allow_empty: bool = False) -> pa.Table:
+    """The audience's rows of the sync view, in member_key order.
+
+    An audience that never had a member (its model was never scored, so the segments left
+    it out) is an error rather than an empty file, unless ``allow_empty``."""
     con = connect(target)
     try:
-        if SYNC_VIEW not in con.list_tables(database=target.schema):
+        built = set(con.list_tables(database=target.schema))
+        if SYNC_VIEW not in built:
             raise ScorehouseError(
                 f"{SYNC_VIEW} is not built in {target.schema}: build the segments first "
                 "(dbt build --select path:models/segments)"
             )
         view = con.table(SYNC_VIEW, database=target.schema)
-        return view.filter(view.audience == audience).order_by("member_key").to_pyarrow()
+        rows = view.filter(view.audience == audience).order_by("member_key").to_pyarrow()
+        if rows.num_rows or allow_empty:
+            return rows
+        ever = 0
+        if HISTORY in built:
+            history = con.table(HISTORY, database=target.schema)
+            ever = int(history.filter(history.audience == audience).count().execute())
+        if not ever:
+            raise ScorehouseError(
+                f"audience {audience!r} is declared but has never had a member in "
+                f"{target.schema}: it is built once the model it selects by is scored "
+                "(dbt build after `scorehouse train`), then `dbt build --select "
+                "path:models/segments`. To write an empty file anyway, pass --allow-empty"
+            )
+        return rows
     finally:
         con.disconnect()
 
@@ -85,13 +104,21 @@ def write_atomically(table: pa.Table, fmt: str, path: Path) -> None:
 
 
 def export_audience(
-    project: Project, target: Target, audience: str, fmt: str, path: Path
+    project: Project,
+    target: Target,
+    audience: str,
+    fmt: str,
+    path: Path,
+    allow_empty: bool = False,
 ) -> Export:
     """Write ``audience``'s syncable rows (no holdout, consent checked) to ``path``."""
     declared = declared_audiences(project)
     if audience not in declared:
         known = ", ".join(sorted(declared)) or "none"
         raise ScorehouseError(f"no audience {audience!r} is declared; declared: {known}")
-    table = read_audience(target, audience)
-    write_atomically(table, fmt, path)
+    table = read_audience(target, audience, allow_empty)
+    try:
+        write_atomically(table, fmt, path)
+    except OSError as error:
+        raise ScorehouseError(f"cannot write {path}: {error.strerror or error}") from error
     return Export(audience, path, table.num_rows)

@@ -21,12 +21,21 @@ def duckdb_path(target: Target) -> Path:
     return path if path.is_absolute() else target.project_dir / path
 
 
-def connect(target: Target) -> Any:
-    """An Ibis backend connected to ``target``'s warehouse."""
+def connect(target: Target, *, create: bool = False) -> Any:
+    """An Ibis backend connected to ``target``'s warehouse.
+
+    A DuckDB file that does not exist is created only when ``create`` is set (the demo's
+    loader); everywhere else its absence is an error, so that a warehouse deleted while a
+    command runs is not silently replaced by an empty one."""
     import ibis
 
     if target.type == "duckdb":
         path = duckdb_path(target)
+        if not path.is_file() and not create:
+            raise ScorehouseError(
+                f"the DuckDB file {path} of target {target.name!r} does not exist: build the "
+                "warehouse first (`dbt build`, or `scorehouse demo` for the demo)"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             return ibis.duckdb.connect(str(path))
