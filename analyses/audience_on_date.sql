@@ -8,7 +8,7 @@ select
     spells.valid_from,
     spells.valid_to
 from {{ ref('seg_membership_spells') }} as spells
-where spells.audience = '{{ var("audience", "churn_retention_email") }}'
-    and spells.valid_from <= cast('{{ var("at", "2025-09-01 00:00:00") }}' as {{ dbt.type_timestamp() }})
+where spells.audience = {{ scorehouse.sql_string(var("audience", "churn_retention_email")) }}
+    and spells.valid_from <= cast({{ scorehouse.sql_string(var("at", "2025-09-01 00:00:00")) }} as {{ dbt.type_timestamp() }})
     and (spells.valid_to is null
-        or spells.valid_to > cast('{{ var("at", "2025-09-01 00:00:00") }}' as {{ dbt.type_timestamp() }}))
+        or spells.valid_to > cast({{ scorehouse.sql_string(var("at", "2025-09-01 00:00:00")) }} as {{ dbt.type_timestamp() }}))

@@ -1,8 +1,11 @@
-{#- A phone number in E.164 (`+` and 8 to 15 digits, no leading zero), or NULL when it
-    cannot be one. `expression` holds only digits and `+` (stg_raw__customers strips the
-    rest). Numbers written with a `+` or `00` carry their country code; a national number
-    with its trunk `0` gets var `scorehouse_phone_country_code` (the demo retailer's, 33).
-    A number that fits none of these is dropped rather than guessed. -#}
+{#- A phone number as typed (`expression`, text) in E.164 (`+` and 8 to 15 digits, no
+    leading zero), or NULL when it cannot be one. Spaces (tabs and line breaks included),
+    dots, dashes, slashes and brackets are dropped, and a `(0)` after an international
+    prefix (`+44 (0)20...`) is the trunk zero, dropped too. Numbers written with a `+` or
+    `00` carry their country code; a national number with its trunk `0` gets var
+    `scorehouse_phone_country_code` (default 33). Anything else, such as an extension
+    (`ext. 12`, `x12`) or a letter, makes the number NULL: it is dropped rather than
+    guessed. -#}
 {% macro phone_e164(expression) -%}
     {%- set country = var('scorehouse_phone_country_code', '33') | string -%}
     {%- if not country.isdigit() or country.startswith('0') or country | length > 3 -%}
@@ -10,16 +13,23 @@
             "var scorehouse_phone_country_code must be a country calling code of 1 to 3 digits "
             ~ "(e.g. 33, 44, 1), not " ~ country) }}
     {%- endif -%}
-    {%- set digits = 'replace(' ~ expression ~ ", '+', '')" -%}
+    {%- set typed = scorehouse.regexp_replace_all(expression, '^\\s+|\\s+$', '') -%}
+    {%- set no_trunk -%}
+        case when {{ typed }} like '+%' or {{ typed }} like '00%'
+            then {{ scorehouse.regexp_replace_all(typed, '\\(0\\)', '') }} else {{ typed }} end
+    {%- endset -%}
+    {%- set kept = scorehouse.regexp_replace_all('(' ~ no_trunk ~ ')', '[^0-9+]', '') -%}
+    {%- set digits = 'replace(' ~ kept ~ ", '+', '')" -%}
     {%- set international -%}
         case
-            when {{ expression }} like '+%' then {{ digits }}
-            when {{ expression }} like '00%' then substr({{ expression }}, 3)
-            when {{ expression }} like '0%' then '{{ country }}' || substr({{ expression }}, 2)
+            when {{ kept }} like '+%' then {{ digits }}
+            when {{ kept }} like '00%' then substr({{ kept }}, 3)
+            when {{ kept }} like '0%' then {{ scorehouse.sql_string(country) }} || substr({{ kept }}, 2)
         end
     {%- endset -%}
     case
-        when {{ expression }} like '_%+%' then null
+        when {{ scorehouse.regexp_matches(typed, '[^0-9+()./\\s-]') }} then null
+        when {{ kept }} like '_%+%' then null
         when ({{ international }}) like '0%' then null
         when length({{ international }}) between 8 and 15 then '+' || ({{ international }})
     end

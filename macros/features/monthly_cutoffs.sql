@@ -13,9 +13,9 @@
             "the last cutoff " ~ end_date ~ " comes before the first one " ~ start_date
             ~ ": check the vars scorehouse_cutoff_start and scorehouse_cutoff_end") }}
     {%- endif -%}
-    {%- set first = "cast('" ~ start_date ~ "' as date)" -%}
+    {%- set first = "cast(" ~ scorehouse.sql_string(start_date) ~ " as date)" -%}
     {#- date_spine leaves out its end: stop one month after the last cutoff. -#}
-    {%- set stop = dbt.dateadd('month', 1, "cast('" ~ end_date ~ "' as date)") -%}
+    {%- set stop = dbt.dateadd('month', 1, "cast(" ~ scorehouse.sql_string(end_date) ~ " as date)") -%}
     select cast(date_month as date) as cutoff_date
     from ({{ dbt.date_spine('month', first, stop) }}) as months
 {%- endmacro %}

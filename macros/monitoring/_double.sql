@@ -2,5 +2,5 @@
     numeric in PostgreSQL; parsing its shortest text form as a double gives back the very
     float it came from. -#}
 {% macro _double(value) -%}
-    cast('{{ value }}' as {{ scorehouse.type_double() }})
+    cast({{ scorehouse.sql_string(value) }} as {{ scorehouse.type_double() }})
 {%- endmacro %}

@@ -20,7 +20,7 @@
     {%- set query -%}
         with scored_versions as (
             {%- for m in models %}
-            select distinct cast('{{ m.name }}' as {{ dbt.type_string() }}) as model_name, model_version
+            select distinct cast({{ scorehouse.sql_string(m.name) }} as {{ dbt.type_string() }}) as model_name, model_version
             from {{ m.history }}
             {%- if not loop.last %}
             union all

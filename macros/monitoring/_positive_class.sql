@@ -7,7 +7,7 @@
     {%- endif -%}
     {%- set query -%}
         select classes from {{ versions }}
-        where model_name = '{{ model_name }}' and classes is not null
+        where model_name = {{ scorehouse.sql_string(model_name) }} and classes is not null
         order by version desc
         limit 1
     {%- endset -%}
@@ -18,7 +18,7 @@
     {%- endif -%}
     {%- set positive = classes[1] -%}
     {%- if positive is string -%}
-        {{ return("'" ~ positive | replace("'", "''") ~ "'") }}
+        {{ return(scorehouse.sql_string(positive)) }}
     {%- endif -%}
     {{ return(positive | string | lower if positive is boolean else positive | string) }}
 {%- endmacro %}

@@ -2,7 +2,7 @@
 {% macro _points(column, points_by_value) -%}
     case {{ column }}
         {%- for value, points in points_by_value.items() %}
-        when '{{ value }}' then {{ points }}
+        when {{ scorehouse.sql_string(value) }} then {{ points }}
         {%- endfor %}
         else 0
     end

@@ -20,7 +20,7 @@
     {%- endif -%}
     {%- set query -%}
         select serving, champion_version from {{ passports }}
-        where model_name = '{{ model_name }}'
+        where model_name = {{ scorehouse.sql_string(model_name) }}
     {%- endset -%}
     {%- set rows = run_query(query).rows -%}
     {%- if rows | length == 0 -%}

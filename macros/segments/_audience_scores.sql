@@ -32,8 +32,8 @@
     {%- if history is none -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set found = run_query("select count(*) from " ~ history ~ " where audience = '"
-        ~ audience.name ~ "'").columns[0].values()[0] -%}
+    {%- set found = run_query("select count(*) from " ~ history ~ " where audience = "
+        ~ scorehouse.sql_string(audience.name)).columns[0].values()[0] -%}
     {{ return(found > 0) }}
 {%- endmacro %}
 

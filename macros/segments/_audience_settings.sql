@@ -7,13 +7,13 @@
     {%- set double = scorehouse.type_double() -%}
     {%- for audience in scorehouse._audiences() %}
     select
-        cast('{{ audience.name }}' as {{ text }}) as audience,
-        cast({{ audience.campaign_id }} as {{ integer }}) as campaign_id,
-        cast('{{ audience.destination_type }}' as {{ text }}) as destination_type,
-        cast('{{ audience.destination | replace("'", "''") }}' as {{ text }}) as destination,
-        cast({{ audience.holdout_share }}e0 as {{ double }}) as holdout_share,
-        cast({{ audience.attribution_days }} as {{ integer }}) as attribution_days,
-        cast({{ audience.cost_per_contact }}e0 as {{ double }}) as cost_per_contact
+        cast({{ scorehouse.sql_string(audience.name) }} as {{ text }}) as audience,
+        cast({{ scorehouse.sql_number(audience.campaign_id) }} as {{ integer }}) as campaign_id,
+        cast({{ scorehouse.sql_string(audience.destination_type) }} as {{ text }}) as destination_type,
+        cast({{ scorehouse.sql_string(audience.destination) }} as {{ text }}) as destination,
+        {{ scorehouse.sql_double(audience.holdout_share) }} as holdout_share,
+        cast({{ scorehouse.sql_number(audience.attribution_days) }} as {{ integer }}) as attribution_days,
+        {{ scorehouse.sql_double(audience.cost_per_contact) }} as cost_per_contact
     {%- if not loop.last %}
     union all
     {%- endif %}

@@ -42,9 +42,8 @@
     {%- if declared is not mapping -%}
         {{ scorehouse._audience_error(exposure, 'meta.scorehouse_audience', 'must be a mapping') }}
     {%- endif -%}
-    {%- if not modules.re.match('^[a-z][a-z0-9_]{0,62}$', exposure.name) -%}
-        {{ scorehouse._audience_error(exposure, 'name',
-            'must be lower-case letters, digits and underscores, starting with a letter') }}
+    {%- if not modules.re.match(scorehouse._name_pattern(), exposure.name) -%}
+        {{ scorehouse._audience_error(exposure, 'name', 'breaks the naming rule: ' ~ scorehouse._name_rule()) }}
     {%- endif -%}
     {%- for key in declared if key not in known -%}
         {{ scorehouse._audience_error(exposure, key, 'is not a known key; known: ' ~ known | join(', ')) }}
@@ -58,7 +57,7 @@
     {%- set model = declared.get('model') -%}
     {%- set rule = declared.get('rule') -%}
     {%- set select = declared.get('select') or {} -%}
-    {%- if model is not none and (model is not string or not modules.re.match('^[a-z][a-z0-9_]*$', model)) -%}
+    {%- if model is not none and (model is not string or not modules.re.match(scorehouse._name_pattern(), model)) -%}
         {{ scorehouse._audience_error(exposure, 'model', 'must be the name of a scorehouse model, e.g. churn') }}
     {%- endif -%}
     {%- if rule is not none and (rule is not string or rule | trim == '') -%}

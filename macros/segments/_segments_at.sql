@@ -20,5 +20,5 @@
 
 {#- Private: the segments run's time as a SQL TIMESTAMP (UTC, without time zone). -#}
 {% macro _segments_at_sql() -%}
-    cast('{{ scorehouse._segments_at() }}' as {{ dbt.type_timestamp() }})
+    cast({{ scorehouse.sql_string(scorehouse._segments_at()) }} as {{ dbt.type_timestamp() }})
 {%- endmacro %}

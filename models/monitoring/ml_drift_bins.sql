@@ -32,7 +32,7 @@ reference as (
     from {{ scorehouse._registry_relation('ml_reference_distributions') }}
     where
     {%- for e in plan %}
-        (model_name = '{{ e.model.name }}' and version in ({{ e.versions | join(', ') }})){{ ' or' if not loop.last }}
+        (model_name = {{ scorehouse.sql_string(e.model.name) }} and version in ({{ e.versions | join(', ') }})){{ ' or' if not loop.last }}
     {%- endfor %}
 {%- else %}
     select {{ scorehouse._typed_nulls([
@@ -46,7 +46,7 @@ reference as (
 runs as (
 {%- for e in plan %}
     select distinct
-        cast('{{ e.model.name }}' as {{ text }}) as model_name,
+        cast({{ scorehouse.sql_string(e.model.name) }} as {{ text }}) as model_name,
         cast(model_version as {{ int }}) as model_version,
         cast({{ adapter.quote(e.model.cutoff) }} as date) as cutoff
     from {{ e.model.history }}
@@ -66,7 +66,7 @@ runs as (
 
 score_counts_{{ loop.index }} as (
     select
-        cast('{{ e.model.name }}' as {{ text }}) as model_name,
+        cast({{ scorehouse.sql_string(e.model.name) }} as {{ text }}) as model_name,
         cast(model_version as {{ int }}) as model_version,
         cast({{ adapter.quote(e.model.cutoff) }} as date) as cutoff,
         cast('__score__' as {{ text }}) as column_name,
@@ -101,7 +101,7 @@ feature_values_{{ loop.index }} as (
             {%- endfor %}
         from {{ e.model.score_relation }} as f
         inner join runs
-            on runs.model_name = '{{ e.model.name }}'
+            on runs.model_name = {{ scorehouse.sql_string(e.model.name) }}
             and runs.cutoff = cast(f.{{ adapter.quote(e.model.cutoff) }} as date)
     ) as cast_values
 ),
@@ -109,17 +109,17 @@ feature_values_{{ loop.index }} as (
 feature_counts_{{ loop.index }} as (
     -- One pass over the rows, one grouping set per feature.
     select
-        cast('{{ e.model.name }}' as {{ text }}) as model_name,
+        cast({{ scorehouse.sql_string(e.model.name) }} as {{ text }}) as model_name,
         model_version,
         cutoff,
         cast(case
             {%- for column, kind in features %}
-            when grouping(value_{{ loop.index }}) = 0 then '{{ column }}'
+            when grouping(value_{{ loop.index }}) = 0 then {{ scorehouse.sql_string(column) }}
             {%- endfor %}
         end as {{ text }}) as column_name,
         cast(case
             {%- for column, kind in features %}
-            when grouping(value_{{ loop.index }}) = 0 then '{{ kind }}'
+            when grouping(value_{{ loop.index }}) = 0 then {{ scorehouse.sql_string(kind) }}
             {%- endfor %}
         end as {{ text }}) as kind,
         {%- set numeric = [] %}{% set categorical = [] %}

@@ -28,7 +28,7 @@ passports as (
 last_runs as (
 {%- for m in models %}
     select
-        cast('{{ m.name }}' as {{ text }}) as model_name,
+        cast({{ scorehouse.sql_string(m.name) }} as {{ text }}) as model_name,
         {{ scorehouse.as_utc('max(scored_at)') }} as last_scored_at
     from {{ m.history }}
     {%- if not loop.last %}

@@ -11,7 +11,7 @@
 {%- for m in models %}
 {%- set key, cutoff, label = adapter.quote(m.entity_key), adapter.quote(m.cutoff), adapter.quote(m.label) %}
 select
-    cast('{{ m.name }}' as {{ text }}) as model_name,
+    cast({{ scorehouse.sql_string(m.name) }} as {{ text }}) as model_name,
     cast(scores.model_version as {{ int }}) as model_version,
     cast(scores.{{ cutoff }} as date) as cutoff,
     cast(scores.score as {{ double }}) as score,

@@ -40,7 +40,7 @@ identities as (
 latest_features as (
     select * from {{ ref('customer_features') }}
 {%- if var('scorehouse_score_cutoff', none) %}
-    where cutoff_date = cast('{{ var('scorehouse_score_cutoff') }}' as date)
+    where cutoff_date = cast({{ scorehouse.sql_string(var('scorehouse_score_cutoff')) }} as date)
 {%- else %}
     where cutoff_date = (select max(cutoff_date) from {{ ref('customer_features') }})
 {%- endif %}
@@ -82,7 +82,7 @@ latest_features as (
         and ({{ audience.rule }})
     {%- endif %}
     {%- if audience.not_contacted_days %}
-        and (last_contact_days_ago is null or last_contact_days_ago >= {{ audience.not_contacted_days }})
+        and (last_contact_days_ago is null or last_contact_days_ago >= {{ scorehouse.sql_number(audience.not_contacted_days) }})
     {%- endif %}
 ),
 
@@ -101,35 +101,35 @@ latest_features as (
         on customers.customer_id = by_rule.customer_id
     where customers.has_{{ audience.consent }}_consent
     {%- if audience.regions %}
-        and customers.region in ({% for region in audience.regions %}'{{ region }}'{% if not loop.last %}, {% endif %}{% endfor %})
+        and {{ scorehouse.sql_in_list('customers.region', audience.regions) }}
     {%- endif %}
 ),
 
 {{ cte }} as (
     select
-        cast('{{ audience.name }}' as {{ text }}) as audience,
-        cast({{ audience.campaign_id }} as {{ integer }}) as campaign_id,
-        cast('{{ audience.destination_type }}' as {{ text }}) as destination_type,
-        cast('{{ audience.destination | replace("'", "''") }}' as {{ text }}) as destination,
-        cast('{{ audience.consent }}' as {{ text }}) as consent_channel,
-        cast({{ "'" ~ audience.model ~ "'" if audience.model else 'null' }} as {{ text }}) as model_name,
+        cast({{ scorehouse.sql_string(audience.name) }} as {{ text }}) as audience,
+        cast({{ scorehouse.sql_number(audience.campaign_id) }} as {{ integer }}) as campaign_id,
+        cast({{ scorehouse.sql_string(audience.destination_type) }} as {{ text }}) as destination_type,
+        cast({{ scorehouse.sql_string(audience.destination) }} as {{ text }}) as destination,
+        cast({{ scorehouse.sql_string(audience.consent) }} as {{ text }}) as consent_channel,
+        cast({{ scorehouse.sql_string(audience.model) }} as {{ text }}) as model_name,
         eligible.model_version,
         eligible.scored_by,
         eligible.score,
         eligible.decile,
         eligible.cutoff_date,
         eligible.customer_id,
-        cast({{ audience.holdout_share }}e0 as {{ double }}) as holdout_share,
-        cast('{{ audience.salt }}' as {{ text }}) as holdout_salt
+        {{ scorehouse.sql_double(audience.holdout_share) }} as holdout_share,
+        cast({{ scorehouse.sql_string(audience.salt) }} as {{ text }}) as holdout_salt
     from {{ cte }}_eligible as eligible
     {%- if audience.select == 'threshold' %}
-    where eligible.score >= {{ audience.select_value }}e0
+    where eligible.score >= {{ scorehouse.sql_double(audience.select_value) }}
     {%- elif audience.select == 'top_k' %}
-    where eligible.score_rank <= {{ audience.select_value }}
+    where eligible.score_rank <= {{ scorehouse.sql_number(audience.select_value) }}
     {%- elif audience.select == 'top_percent' %}
-    where eligible.score_rank <= ceil(eligible.pool_size * {{ audience.select_value }}e0 / 100.0e0)
+    where eligible.score_rank <= ceil(eligible.pool_size * {{ scorehouse.sql_double(audience.select_value) }} / 100.0e0)
     {%- elif audience.select == 'deciles' %}
-    where eligible.decile in ({{ audience.select_value | join(', ') }})
+    where eligible.decile in ({% for d in audience.select_value %}{{ scorehouse.sql_number(d) }}{{ ', ' if not loop.last }}{% endfor %})
     {%- endif %}
 )
 {%- endfor %},
@@ -196,7 +196,7 @@ select
     {%- if audiences %}
     case
     {%- for ready in audiences %}
-        when audience = '{{ ready.declared.name }}' then {{ scorehouse.round_double('score', ready.declared.score_digits) }}
+        when audience = {{ scorehouse.sql_string(ready.declared.name) }} then {{ scorehouse.round_double('score', ready.declared.score_digits) }}
     {%- endfor %}
     end as score,
     {%- else %}

@@ -32,7 +32,7 @@ orders as (
         cast('purchase' as {{ text }}) as event_name,
         {{ scorehouse.utc_timestamptz('orders.ordered_at') }} as event_time,
         cast(orders.net_amount as {{ scorehouse.type_double() }}) as value,
-        cast('{{ currency }}' as {{ text }}) as currency,
+        cast({{ scorehouse.sql_string(currency) }} as {{ text }}) as currency,
         consenting.email_sha256,
         consenting.phone_sha256,
         {{ run_at }} as loaded_at

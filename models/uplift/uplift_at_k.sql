@@ -24,7 +24,7 @@ ranked as (
 
 ks as (
     {%- for k in ks %}
-    select cast({{ k }} as {{ double }}) as k{% if not loop.last %} union all{% endif %}
+    select {{ scorehouse.sql_double(k, 'a share of var scorehouse_uplift_k') }} as k{% if not loop.last %} union all{% endif %}
     {%- endfor %}
 ),
 

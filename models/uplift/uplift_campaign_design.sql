@@ -31,8 +31,8 @@ left join {{ scorehouse.raw_source('campaigns') }} as raw_campaigns
 {%- else %}
 left join (
     {%- for campaign_id, share in design.items() %}
-    select cast({{ campaign_id }} as {{ dbt.type_int() }}) as campaign_id,
-        cast({{ share }} as {{ double }}) as treatment_share
+    select cast({{ scorehouse.sql_number(campaign_id | int if campaign_id is string and campaign_id.isdigit() else campaign_id, 'a campaign id of var scorehouse_campaign_design') }} as {{ dbt.type_int() }}) as campaign_id,
+        {{ scorehouse.sql_double(share, 'the treatment share of campaign ' ~ campaign_id ~ ' in var scorehouse_campaign_design') }} as treatment_share
     {%- if not loop.last %} union all{% endif %}
     {%- else %}
     select cast(null as {{ dbt.type_int() }}) as campaign_id, cast(null as {{ double }}) as treatment_share

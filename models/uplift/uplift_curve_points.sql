@@ -63,7 +63,7 @@ perfect as (
     {%- for ordering, ranking, cell, arm in cell_rows %}
     select
         {{ keys }},
-        cast('{{ ordering }}' as {{ text }}) as ordering,
+        cast({{ scorehouse.sql_string(ordering) }} as {{ text }}) as ordering,
         cast({{ ranking }} as {{ double }}) as ranking,
         {{ cell }} as n,
         {{ cell if arm == 'treated' else '0' }} as n_treatment,

@@ -31,7 +31,7 @@ scored as (
 
 budgets as (
     {%- for b in budgets %}
-    select cast({{ b }} as {{ double }}) as budget_share{% if not loop.last %} union all{% endif %}
+    select {{ scorehouse.sql_double(b, 'a share of var scorehouse_uplift_budgets') }} as budget_share{% if not loop.last %} union all{% endif %}
     {%- endfor %}
 ),
 
@@ -86,8 +86,8 @@ wide as (
         model_name, model_version, campaign_id, budget_share, contacts,
         {%- for s in ['both', 'model_only', 'rule_only'] %}
         {%- for measure in ['conversions', 'conversions_var', 'revenue', 'revenue_var'] %}
-        case when count(case when stratum = '{{ s }}' then 1 end) = 0 then 0.0e0
-            else max(case when stratum = '{{ s }}' then {{ measure }} end) end as {{ s }}_{{ measure }},
+        case when count(case when stratum = {{ scorehouse.sql_string(s) }} then 1 end) = 0 then 0.0e0
+            else max(case when stratum = {{ scorehouse.sql_string(s) }} then {{ measure }} end) end as {{ s }}_{{ measure }},
         {%- endfor %}
         {%- endfor %}
         coalesce(max(case when stratum = 'both' then customers end), 0) as overlap

@@ -44,7 +44,7 @@ joined as (
     from areas as actual
     {%- for perfect in ['perfect_qini', 'perfect_uplift'] %}
     inner join areas as {{ perfect }}
-        on {{ perfect }}.ordering = '{{ perfect }}'
+        on {{ perfect }}.ordering = {{ scorehouse.sql_string(perfect) }}
         {%- for key in ['model_name', 'model_version', 'campaign_id', 'subject'] %}
         and {{ perfect }}.{{ key }} = actual.{{ key }}
         {%- endfor %}

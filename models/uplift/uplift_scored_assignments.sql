@@ -12,7 +12,7 @@
 -- depends_on: {{ ref('uplift_campaign_lift') }}
 {%- set models = scorehouse._uplift_models() %}
 {%- set double, int, text = scorehouse.type_double(), dbt.type_int(), dbt.type_string() %}
-{%- set max_age = var('scorehouse_uplift_max_score_age_days', 45) %}
+{%- set max_age = scorehouse.sql_number(var('scorehouse_uplift_max_score_age_days', 45), 'var scorehouse_uplift_max_score_age_days') %}
 
 {%- for m in models %}
 {%- set cutoff = adapter.quote(m.cutoff) %}
@@ -38,7 +38,7 @@ chosen_{{ loop.index }} as (
 {%- for m in models %}
 {%- set cutoff = adapter.quote(m.cutoff) %}
 select
-    cast('{{ m.name }}' as {{ text }}) as model_name,
+    cast({{ scorehouse.sql_string(m.name) }} as {{ text }}) as model_name,
     cast(runs.model_version as {{ int }}) as model_version,
     cast(chosen.cutoff as date) as cutoff,
     assignments.campaign_id,

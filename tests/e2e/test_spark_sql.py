@@ -11,28 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-import jinja2
 import pytest
 
 from scorehouse.warehouse.session import Session, quote
 from scorehouse.warehouse.spark_sql import named_placeholders
+from tests.support.macros import Macros
 
 REPO = Path(__file__).resolve().parents[2]
+SPARK_MACROS = Macros("spark")
 SCHEMA = "spark_sql_checks"
 
 
 def macro(path: str, name: str) -> Any:
-    """Macro ``name`` of ``macros/<path>``, with dbt's type macros as Spark names them."""
-    namespaces = {
-        "scorehouse": SimpleNamespace(type_double=lambda: "double"),
-        "dbt": SimpleNamespace(type_int=lambda: "int", type_timestamp=lambda: "timestamp"),
-    }
-    template = jinja2.Environment().from_string((REPO / "macros" / path).read_text())
-    function = getattr(template.make_module(vars=namespaces), name)
-    return lambda *args: str(function(*args)).strip()
+    """Macro ``name`` (defined in ``macros/<path>``), rendered as dbt-spark renders it: the
+    macros it calls dispatch to their Spark versions."""
+    assert (REPO / "macros" / path).is_file(), path
+    return lambda *args: str(SPARK_MACROS.call(name, *args)).strip()
 
 
 def value(spark, sql: str) -> Any:

@@ -16,6 +16,7 @@ import yaml
 
 from scorehouse.demo.schema import RAW_SCHEMAS, TABLE_NAMES
 from scorehouse.demo.simulate import generate
+from scorehouse.sqltext import jinja_string
 
 SAMPLE_CUSTOMERS = 400
 SAMPLE_SEED = 42
@@ -24,7 +25,8 @@ _DIGITS = 6
 
 def _on_spark(spark: str, other: str) -> str:
     """A column type Spark spells differently, chosen by dbt when it renders the file."""
-    return f"{{{{ '{spark}' if target.type == 'spark' else '{other}' }}}}"
+    spark_type, other_type = jinja_string(spark), jinja_string(other)
+    return f"{{{{ {spark_type} if target.type == 'spark' else {other_type} }}}}"
 
 
 # Spark has no `double precision` and needs a length for `varchar`.

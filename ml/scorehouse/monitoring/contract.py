@@ -23,6 +23,7 @@ CONTRACT: dict[str, list[tuple[str, str]]] = {
         ("score", "FLOAT8"),
         ("decile", "INTEGER"),
         ("label", "INTEGER"),
+        ("null_reason", "TEXT"),
         ("scored_at", "TIMESTAMP"),
     ],
     "ml_score_drift": [
@@ -31,6 +32,17 @@ CONTRACT: dict[str, list[tuple[str, str]]] = {
         ("cutoff", "DATE"),
         ("n_rows", "INTEGER"),
         ("psi", "FLOAT8"),
+        ("unscored_rows", "INTEGER"),
+        ("unscored_share", "FLOAT8"),
+        ("computed_at", "TIMESTAMP"),
+    ],
+    "ml_unscored": [
+        ("model_name", "TEXT"),
+        ("model_version", "INTEGER"),
+        ("cutoff", "DATE"),
+        ("null_reason", "TEXT"),
+        ("n_rows", "INTEGER"),
+        ("share_of_run", "FLOAT8"),
         ("computed_at", "TIMESTAMP"),
     ],
     "ml_score_bins": [

@@ -145,6 +145,8 @@ METRICS: dict[str, Callable[[Observations], Observed | None]] = {
     # drift at the newest scoring cutoff
     "score_psi": _score_drift("psi"),
     "scored_rows": _score_drift("n_rows"),
+    # rows the model refused (a missing or infinite value it cannot take, ...): ml_unscored
+    "unscored_share": _score_drift("unscored_share"),
     "feature_psi": _worst_feature(lambda r: _number(r["psi"]), "PSI"),
     "null_rate_increase": _worst_feature(_null_rate_increase, "null-rate increase"),
     "new_categories": _worst_feature(lambda r: _number(r["new_categories"]), "new categories"),

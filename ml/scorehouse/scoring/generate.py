@@ -23,11 +23,12 @@ import yaml
 
 from scorehouse.compiler import compile_sql, literals
 from scorehouse.compiler.render import render
-from scorehouse.lifecycle.artifacts import load_pipeline
 from scorehouse.lifecycle.spec import Spec
+from scorehouse.sqltext import jinja_string, string_literal
 
 SOURCE_CTE = "latest_features"
 RULE_LABEL_THRESHOLD = 0.5
+NO_RULE_SCORE = "the rule baseline gives no score"
 
 
 def generated_dir(model_path: Path) -> Path:
@@ -45,18 +46,25 @@ def _label_literal(value: Any, dialect: str) -> str:
     return render(literals.value(value), dialect)
 
 
-def _compiled_select(spec: Spec, version: dict[str, Any], dialect: str, scored_by: str) -> str:
-    estimator = load_pipeline(version["artifact_dir"])
+def _compiled_select(
+    spec: Spec, version: dict[str, Any], estimator: Any, dialect: str, scored_by: str
+) -> str:
     sql = compile_sql(
-        estimator, source=SOURCE_CTE, dialect=dialect, keep=[spec.data.entity_key, spec.data.cutoff]
+        estimator,
+        source=SOURCE_CTE,
+        dialect=dialect,
+        keep=[spec.data.entity_key, spec.data.cutoff],
+        null_reason=True,
     )
     # an uplift model's uplift is its score: customers are targeted by it
     value = {"binary": "score", "uplift": "uplift"}.get(spec.task, "prediction")
     label = "label" if spec.task == "binary" else "cast(null as integer)"
     body = textwrap.indent("{% raw %}" + sql + "{% endraw %}", "        ")
+    version_number = int(version["version"])
     return (
-        f"    select {spec.data.entity_key}, {spec.data.cutoff}, {int(version['version'])} as model_version,\n"
-        f"        '{scored_by}' as scored_by, {value} as score, {label} as label\n"
+        f"    select {spec.data.entity_key}, {spec.data.cutoff}, {version_number} as model_version,\n"
+        f"        {string_literal(scored_by, dialect)} as scored_by, {value} as score, "
+        f"{label} as label, null_reason\n"
         f"    from (\n{body}\n    ) as compiled"
     )
 
@@ -70,21 +78,28 @@ def _rule_select(spec: Spec, classes: list[Any], dialect: str) -> str:
         label = "cast(null as integer)"
     return (
         f"    select {spec.data.entity_key}, {spec.data.cutoff}, 0 as model_version,\n"
-        f"        'rule' as scored_by, {rule} as score, {label} as label\n"
+        f"        {string_literal('rule', dialect)} as scored_by, {rule} as score, {label} as label,\n"
+        f"        case when {rule} is null then {string_literal(NO_RULE_SCORE, dialect)} end "
+        "as null_reason\n"
         f"    from {SOURCE_CTE}"
     )
+
+
+def _ref(relation: str) -> str:
+    return "{{ ref(" + jinja_string(relation) + ") }}"
 
 
 def _latest(spec: Spec) -> str:
     """The rows to score: the newest cutoff, or the one var ``scorehouse_score_cutoff`` names
     (to backfill the history with an earlier cutoff)."""
-    relation = f"{{{{ ref('{spec.data.score_relation}') }}}}"
+    relation = _ref(spec.data.score_relation)
     cutoff = spec.data.cutoff
     return (
         f"with {SOURCE_CTE} as (\n"
         f"    select * from {relation}\n"
         "{%- if var('scorehouse_score_cutoff', none) %}\n"
-        f"    where {cutoff} = cast('{{{{ var('scorehouse_score_cutoff') }}}}' as date)\n"
+        f"    where {cutoff} = cast("
+        "{{ scorehouse.sql_string(var('scorehouse_score_cutoff')) }} as date)\n"
         "{%- else %}\n"
         f"    where {cutoff} = (select max({cutoff}) from {relation})\n"
         "{%- endif %}\n"
@@ -93,9 +108,12 @@ def _latest(spec: Spec) -> str:
 
 
 def _final(spec: Spec) -> str:
+    arguments = ", ".join(
+        jinja_string(v) for v in (spec.name, spec.data.entity_key, spec.data.cutoff)
+    )
     return (
         "final as (\n"
-        f"    select {{{{ scorehouse.score_columns('{spec.name}', '{spec.data.entity_key}', '{spec.data.cutoff}') }}}}\n"
+        f"    select {{{{ scorehouse.score_columns({arguments}) }}}}\n"
         "    from scored\n"
         ")\n\nselect * from final\n"
     )
@@ -109,7 +127,11 @@ SCORING_CONFIG = (
 
 
 def scores_model(
-    spec: Spec, champion: dict[str, Any] | None, classes: list[Any], dialect: str
+    spec: Spec,
+    champion: dict[str, Any] | None,
+    classes: list[Any],
+    dialect: str,
+    estimator: Any = None,
 ) -> str:
     version = int(champion["version"]) if champion else None
     what = (
@@ -120,14 +142,15 @@ def scores_model(
     parts = [
         _header(spec, f"current {spec.name} scores from {what}"),
         SCORING_CONFIG,
-        f"{{%- set serving = scorehouse.serving_mode('{spec.name}', {version if version is not None else 'none'}) %}}\n\n",
+        "{%- set serving = scorehouse.serving_mode("
+        f"{jinja_string(spec.name)}, {version if version is not None else 'none'}) %}}\n\n",
         _latest(spec),
     ]
     if champion is not None:
         parts += [
             "\n{%- if serving == 'model' %}\n",
             "scored as (\n",
-            _compiled_select(spec, champion, dialect, "model"),
+            _compiled_select(spec, champion, estimator, dialect, "model"),
             "\n),\n",
         ]
         parts += ["{%- elif serving == 'rule' %}\n"]
@@ -144,7 +167,7 @@ def scores_model(
     return "".join(parts)
 
 
-def shadow_model(spec: Spec, challenger: dict[str, Any], dialect: str) -> str:
+def shadow_model(spec: Spec, challenger: dict[str, Any], estimator: Any, dialect: str) -> str:
     return "".join(
         [
             _header(
@@ -155,7 +178,7 @@ def shadow_model(spec: Spec, challenger: dict[str, Any], dialect: str) -> str:
             "\n",
             _latest(spec),
             "\nscored as (\n",
-            _compiled_select(spec, challenger, dialect, "shadow"),
+            _compiled_select(spec, challenger, estimator, dialect, "shadow"),
             "\n),\n\n",
             _final(spec),
         ]
@@ -172,7 +195,7 @@ def history_model(spec: Spec) -> str:
             "    incremental_strategy=('append' if target.type == 'spark' else 'delete+insert'),\n"
             f"    unique_key={json.dumps(keys)},\n"
             "    on_schema_change='fail'\n) }}\n\n",
-            f"select * from {{{{ ref('{spec.name}_scores') }}}} as scored\n",
+            f"select * from {_ref(spec.name + '_scores')} as scored\n",
             _spark_history_filter(keys),
         ]
     )
@@ -213,7 +236,11 @@ def properties(spec: Spec, with_shadow: bool) -> str:
                 "description": f"Generated by `scorehouse compile {spec.name}`: the challenger scored beside the champion.",
                 "columns": [
                     {"name": spec.data.entity_key, "data_tests": ["unique", "not_null"]},
-                    {"name": "score", "data_tests": ["not_null"]},
+                    {
+                        "name": "score",
+                        # a row the model refuses has no score, and says why
+                        "data_tests": [{"not_null": {"config": {"where": "null_reason is null"}}}],
+                    },
                 ],
             }
         )
@@ -235,16 +262,24 @@ def write_scoring_models(
     challenger: dict[str, Any] | None,
     classes: list[Any],
     dialect: str,
+    estimators: dict[int, Any],
 ) -> list[Path]:
+    """Write the scoring models; ``estimators`` holds the fitted pipeline of the champion
+    and the challenger by version number."""
     folder = generated_dir(model_path)
     folder.mkdir(parents=True, exist_ok=True)
+    champion_estimator = estimators[int(champion["version"])] if champion else None
     files = {
-        f"{spec.name}_scores.sql": scores_model(spec, champion, classes, dialect),
+        f"{spec.name}_scores.sql": scores_model(
+            spec, champion, classes, dialect, champion_estimator
+        ),
         f"{spec.name}_score_history.sql": history_model(spec),
         f"{spec.name}_generated.yml": properties(spec, challenger is not None),
     }
     if challenger is not None:
-        files[f"{spec.name}_shadow_scores.sql"] = shadow_model(spec, challenger, dialect)
+        files[f"{spec.name}_shadow_scores.sql"] = shadow_model(
+            spec, challenger, estimators[int(challenger["version"])], dialect
+        )
     else:
         (folder / f"{spec.name}_shadow_scores.sql").unlink(missing_ok=True)
     written = []

@@ -25,7 +25,7 @@ aggregated as (
         {{ scorehouse.rolling_sum('net_amount', 'ordered_at', 'cutoff_date', days) }} as spend_{{ days }}d,
         {%- endfor %}
         {%- for category in categories %}
-        {{ scorehouse.rolling_count('ordered_at', 'cutoff_date', where="category = '" ~ category ~ "'") }}
+        {{ scorehouse.rolling_count('ordered_at', 'cutoff_date', where="category = " ~ scorehouse.sql_string(category)) }}
             as {{ category }}_orders{{ ',' if not loop.last }}
         {%- endfor %}
 

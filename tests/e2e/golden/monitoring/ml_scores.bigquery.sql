@@ -12,6 +12,7 @@ SELECT
   CAST(score AS FLOAT64) AS score,
   CAST(decile AS INT64) AS decile,
   CAST(label AS INT64) AS label,
+  CAST(null_reason AS STRING) AS null_reason,
   CAST(TIMESTAMP(DATETIME((
     scored_at
   ), 'UTC')) AS DATETIME) AS scored_at
@@ -26,6 +27,7 @@ SELECT
   CAST(score AS FLOAT64) AS score,
   CAST(decile AS INT64) AS decile,
   CAST(label AS INT64) AS label,
+  CAST(null_reason AS STRING) AS null_reason,
   CAST(TIMESTAMP(DATETIME((
     scored_at
   ), 'UTC')) AS DATETIME) AS scored_at

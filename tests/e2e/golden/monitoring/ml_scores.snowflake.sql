@@ -12,6 +12,7 @@ SELECT
   CAST(score AS DOUBLE) AS score,
   CAST(decile AS INT) AS decile,
   CAST(label AS INT) AS label,
+  CAST(null_reason AS VARCHAR) AS null_reason,
   CAST(CONVERT_TIMEZONE('UTC', (
     scored_at
   )) AS TIMESTAMPNTZ) AS scored_at
@@ -26,6 +27,7 @@ SELECT
   CAST(score AS DOUBLE) AS score,
   CAST(decile AS INT) AS decile,
   CAST(label AS INT) AS label,
+  CAST(null_reason AS VARCHAR) AS null_reason,
   CAST(CONVERT_TIMEZONE('UTC', (
     scored_at
   )) AS TIMESTAMPNTZ) AS scored_at

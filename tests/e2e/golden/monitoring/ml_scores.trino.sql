@@ -12,6 +12,7 @@ SELECT
   CAST(score AS DOUBLE) AS score,
   CAST(decile AS INTEGER) AS decile,
   CAST(label AS INTEGER) AS label,
+  CAST(null_reason AS VARCHAR) AS null_reason,
   CAST(AT_TIMEZONE((
     scored_at
   ), 'UTC') AS TIMESTAMP) AS scored_at
@@ -26,6 +27,7 @@ SELECT
   CAST(score AS DOUBLE) AS score,
   CAST(decile AS INTEGER) AS decile,
   CAST(label AS INTEGER) AS label,
+  CAST(null_reason AS VARCHAR) AS null_reason,
   CAST(AT_TIMEZONE((
     scored_at
   ), 'UTC') AS TIMESTAMP) AS scored_at

@@ -48,13 +48,13 @@ WITH ranked AS (
   ) AS subjects
 ), ks AS (
   SELECT
-    CAST(0.1 AS FLOAT64) AS k
+    CAST('0.1' AS FLOAT64) AS k
   UNION ALL
   SELECT
-    CAST(0.2 AS FLOAT64) AS k
+    CAST('0.2' AS FLOAT64) AS k
   UNION ALL
   SELECT
-    CAST(0.3 AS FLOAT64) AS k
+    CAST('0.3' AS FLOAT64) AS k
 ), selected AS (
   SELECT
     ranked.*,

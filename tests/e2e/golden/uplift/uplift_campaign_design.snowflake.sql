@@ -22,35 +22,35 @@ FROM "main"."stg_raw__campaigns" AS campaigns
 LEFT JOIN (
   SELECT
     CAST(1 AS INT) AS campaign_id,
-    CAST(0.5 AS DOUBLE) AS treatment_share
+    CAST('0.5' AS DOUBLE) AS treatment_share
   UNION ALL
   SELECT
     CAST(2 AS INT) AS campaign_id,
-    CAST(0.8 AS DOUBLE) AS treatment_share
+    CAST('0.8' AS DOUBLE) AS treatment_share
   UNION ALL
   SELECT
     CAST(3 AS INT) AS campaign_id,
-    CAST(0.8 AS DOUBLE) AS treatment_share
+    CAST('0.8' AS DOUBLE) AS treatment_share
   UNION ALL
   SELECT
     CAST(4 AS INT) AS campaign_id,
-    CAST(0.5 AS DOUBLE) AS treatment_share
+    CAST('0.5' AS DOUBLE) AS treatment_share
   UNION ALL
   SELECT
     CAST(5 AS INT) AS campaign_id,
-    CAST(0.5 AS DOUBLE) AS treatment_share
+    CAST('0.5' AS DOUBLE) AS treatment_share
   UNION ALL
   SELECT
     CAST(6 AS INT) AS campaign_id,
-    CAST(0.8 AS DOUBLE) AS treatment_share
+    CAST('0.8' AS DOUBLE) AS treatment_share
   UNION ALL
   SELECT
     CAST(7 AS INT) AS campaign_id,
-    CAST(0.5 AS DOUBLE) AS treatment_share
+    CAST('0.5' AS DOUBLE) AS treatment_share
   UNION ALL
   SELECT
     CAST(8 AS INT) AS campaign_id,
-    CAST(0.8 AS DOUBLE) AS treatment_share
+    CAST('0.8' AS DOUBLE) AS treatment_share
 ) AS declared
   ON declared.campaign_id = campaigns.campaign_id
 UNION ALL

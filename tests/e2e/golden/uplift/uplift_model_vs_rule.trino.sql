@@ -28,13 +28,13 @@ WITH scored AS (
     NOT rule_score IS NULL
 ), budgets AS (
   SELECT
-    CAST(0.1 AS DOUBLE) AS budget_share
+    CAST('0.1' AS DOUBLE) AS budget_share
   UNION ALL
   SELECT
-    CAST(0.2 AS DOUBLE) AS budget_share
+    CAST('0.2' AS DOUBLE) AS budget_share
   UNION ALL
   SELECT
-    CAST(0.3 AS DOUBLE) AS budget_share
+    CAST('0.3' AS DOUBLE) AS budget_share
 ), chosen AS (
   SELECT
     scored.*,
