@@ -37,8 +37,9 @@
     {%- set consent_of_destination = {
         'email_list': 'email', 'sms_list': 'sms', 'ad_audience': 'ads', 'crm_field': 'email'} -%}
     {%- set selections = ['threshold', 'top_k', 'top_percent', 'deciles'] -%}
-    {%- set known = ['model', 'select', 'rule', 'eligibility', 'destination', 'holdout',
-                     'campaign_id', 'attribution_days', 'cost_per_contact', 'score_digits'] -%}
+    {%- set known = ['model', 'select', 'rule', 'relation', 'entity_key', 'cutoff', 'eligibility',
+                     'destination', 'holdout', 'campaign_id', 'attribution_days',
+                     'cost_per_contact', 'score_digits'] -%}
     {%- if declared is not mapping -%}
         {{ scorehouse._audience_error(exposure, 'meta.scorehouse_audience', 'must be a mapping') }}
     {%- endif -%}
@@ -48,7 +49,7 @@
     {%- for key in declared if key not in known -%}
         {{ scorehouse._audience_error(exposure, key, 'is not a known key; known: ' ~ known | join(', ')) }}
     {%- endfor -%}
-    {%- set sync_node = 'model.' ~ project_name ~ '.seg_audience_sync' -%}
+    {%- set sync_node = 'model.scorehouse.seg_audience_sync' -%}
     {%- if sync_node not in exposure.depends_on.nodes -%}
         {{ scorehouse._audience_error(exposure, 'depends_on',
             "must list ref('seg_audience_sync'), the view its destination syncs") }}
@@ -61,11 +62,31 @@
         {{ scorehouse._audience_error(exposure, 'model', 'must be the name of a scorehouse model, e.g. churn') }}
     {%- endif -%}
     {%- if rule is not none and (rule is not string or rule | trim == '') -%}
-        {{ scorehouse._audience_error(exposure, 'rule', 'must be a SQL condition on customer_features') }}
+        {{ scorehouse._audience_error(exposure, 'rule',
+            "must be a SQL condition on the rows the audience selects from (its model's score_relation, or its relation)") }}
     {%- endif -%}
     {%- if model is none and rule is none -%}
         {{ scorehouse._audience_error(exposure, 'model', 'or rule is needed: who is in the audience?') }}
     {%- endif -%}
+    {#- a rule-only audience names the relation its rule reads, its key and (optionally) its
+        cutoff column; a model's audience reads what the model scored -#}
+    {%- set identifier = '^[A-Za-z_][A-Za-z0-9_]*$' -%}
+    {%- set relation = declared.get('relation') -%}
+    {%- set entity_key = declared.get('entity_key', 'customer_id') -%}
+    {%- set cutoff = declared.get('cutoff') -%}
+    {%- if model is not none and (relation is not none or cutoff is not none or 'entity_key' in declared) -%}
+        {{ scorehouse._audience_error(exposure, 'relation',
+            "entity_key and cutoff are for rule-only audiences; a model's audience reads the rows its model scored") }}
+    {%- endif -%}
+    {%- if model is none and (relation is not string or not modules.re.match(identifier, relation)) -%}
+        {{ scorehouse._audience_error(exposure, 'relation',
+            'is needed for a rule-only audience: the model its rule reads (one row per customer, or per customer and cutoff)') }}
+    {%- endif -%}
+    {%- for key, value in [('entity_key', entity_key), ('cutoff', cutoff)] if value is not none -%}
+        {%- if value is not string or not modules.re.match(identifier, value) -%}
+            {{ scorehouse._audience_error(exposure, key, 'must be a column name') }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- if select is not mapping or select | length > 1 or (select and (select | list)[0] not in selections) -%}
         {{ scorehouse._audience_error(exposure, 'select', 'takes one of ' ~ selections | join(', ')) }}
     {%- endif -%}
@@ -143,6 +164,9 @@
         'name': exposure.name,
         'model': model,
         'rule': rule,
+        'relation': relation,
+        'entity_key': entity_key,
+        'cutoff': cutoff,
         'select': how,
         'select_value': value,
         'destination_type': destination.type,

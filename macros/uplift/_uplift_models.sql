@@ -1,8 +1,9 @@
 {#- Private: the models whose scores can be judged on the campaigns: the monitored models
-    (`_monitored_models`: a spec in dbt's graph and a built NAME_score_history) keyed by
-    customer_id, the key of campaign_assignments. Each entry is the monitoring dict (name,
-    cutoff, baseline_sql, history, score_relation, ...). Like the monitoring models, these
-    read what the warehouse holds when they run: build them after scoring. -#}
+    (`_monitored_models`: a spec in dbt's graph and a built NAME_score_history), whose
+    entity key matches the campaign assignments' customer_id. Each entry is the monitoring
+    dict (name, entity_key, cutoff, baseline_sql, history, score_relation, ...). Like the
+    monitoring models, these read what the warehouse holds when they run: build them after
+    scoring. -#}
 {% macro _uplift_models() -%}
-    {{ return(scorehouse._monitored_models() | selectattr('entity_key', 'equalto', 'customer_id') | list) }}
+    {{ return(scorehouse._monitored_models()) }}
 {%- endmacro %}

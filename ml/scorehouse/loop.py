@@ -13,7 +13,10 @@
 5. **rescore** — only when the monitor switched a model to its rule or off: the scoring
    models are built again, so the switch takes effect in this run rather than the next;
 6. **segments** — ``dbt build`` of the audiences from the final scores: members, holdout,
-   sync view, membership history, export log and offline conversions.
+   sync view, membership history, export log and offline conversions;
+7. **uplift** — the uplift tables, campaign tests and every model's keep / rebuild /
+   switch-off verdict (``scorehouse uplift``), when the project declares campaigns or
+   audiences.
 
 A failed step skips the steps that need it, but the monitor still runs whenever the
 warehouse is reachable: a kill switch must not wait for a green build. The loop needs a
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from scorehouse import selectors
 from scorehouse.dbt import run_dbt
 from scorehouse.errors import ScorehouseError
 from scorehouse.lifecycle.artifacts import verified_dir
@@ -42,13 +46,11 @@ from scorehouse.monitoring.monitor import MonitorReport, run_monitor, select_spe
 from scorehouse.monitoring.webhook import DEFAULT_SETTINGS, WebhookSettings
 from scorehouse.project import Project, Target
 from scorehouse.scoring.compile_models import compile_models
+from scorehouse.uplift.lift import run_uplift
 from scorehouse.warehouse import connect
 from scorehouse.warehouse.session import Session
 
 PROMOTE_POLICIES = ("gated", "never")
-SCORING = ("--select", "path:models/ml+", "path:models/monitoring")
-# audiences select by the scores the warehouse holds, so they follow the last scoring
-SEGMENTS = ("--select", "path:models/segments")
 Echo = Callable[[str], None]
 
 
@@ -132,6 +134,12 @@ class Loop:
         run = run_dbt(self.target, "build", *args, quiet=self.quiet)
         tests = run.count("test") + run.count("unit_test")
         return f"{run.count('model')} models, {tests} tests in {run.seconds:.0f} s"
+
+    def score(self, project: Project) -> str:
+        """The scoring models, then the monitoring models that read what they wrote."""
+        scored = self.dbt_build(*selectors.scoring(project))
+        monitored = self.dbt_build(*selectors.monitoring())
+        return f"scoring: {scored}; monitoring: {monitored}"
 
     def retrain(self, specs: dict[str, Spec], promote: str) -> None:
         con = connect(self.target)
@@ -230,7 +238,7 @@ def run_loop(
                 step.detail = ", ".join(loop.report.retrained) or "nothing due"
     with loop.step("score", needs=("features",)) as step:
         if step is not None:
-            step.detail = loop.dbt_build(*SCORING)
+            step.detail = loop.score(project)
     with loop.step("monitor") as step:
         if step is not None:
             loop.report.monitor = run_monitor(project, target, webhook=webhook, settings=settings)
@@ -241,8 +249,22 @@ def run_loop(
     if switched:
         with loop.step("rescore") as step:
             if step is not None:
-                step.detail = f"{', '.join(switched)} switched: " + loop.dbt_build(*SCORING)
+                step.detail = f"{', '.join(switched)} switched: " + loop.score(project)
     with loop.step("segments", needs=("score", "rescore")) as step:
         if step is not None:
-            step.detail = loop.dbt_build(*SEGMENTS)
+            if project.var("scorehouse_contacts"):
+                step.detail = loop.dbt_build(*selectors.segments(project))
+            else:
+                step.detail = "no contacts declared (var scorehouse_contacts): no audiences"
+    with loop.step("uplift", needs=("score",)) as step:
+        if step is not None:
+            if selectors.uplift_enabled(project):
+                result = run_uplift(project, target, quiet=quiet)
+                judged = ", ".join(
+                    f"{name} {verdict.verdict or 'no verdict'}"
+                    for name, (_, verdict) in sorted(result.verdicts.items())
+                )
+                step.detail = f"{len(result.lift)} campaign(s) measured; {judged or 'no model'}"
+            else:
+                step.detail = "no campaigns or audiences declared"
     return loop.report

@@ -19,6 +19,7 @@ import yaml
 from scorehouse.errors import ScorehouseError
 
 PROFILES_FILE = "profiles.yml"
+GENERATED_DIR_VAR = "scorehouse_generated_dir"
 EXAMPLE_PROFILES_FILE = "profiles.example.yml"
 
 
@@ -59,6 +60,24 @@ class Project:
     def model_paths(self) -> list[Path]:
         """The folders dbt reads models (and their YAML) from."""
         return [self.root / p for p in self.config.get("model-paths", ["models"])]
+
+    @property
+    def generated_dir(self) -> Path:
+        """Where ``scorehouse compile`` writes the generated scoring models: var
+        ``scorehouse_generated_dir`` (relative to the project), by default
+        ``<first model path>/scorehouse/generated``."""
+        configured = self.var(GENERATED_DIR_VAR)
+        if not configured:
+            return self.model_paths[0] / "scorehouse" / "generated"
+        folder = (self.root / str(configured)).resolve()
+        inside = [p for p in self.model_paths if folder.is_relative_to(p.resolve())]
+        if not inside:
+            raise ScorehouseError(
+                f"var {GENERATED_DIR_VAR} is {configured!r}, outside the project's model paths "
+                f"({', '.join(str(p.relative_to(self.root)) for p in self.model_paths)}): dbt "
+                "would not read the models written there"
+            )
+        return self.root / str(configured)
 
 
 def find_project(start: Path | None = None) -> Project:

@@ -1,10 +1,12 @@
--- Audiences as experiments, in the shape of raw campaign assignments, for the uplift
--- tables: every customer's first entry into an audience, treated when synced and control
--- when held out (the same flag the sync view filters on), with the orders placed in the
--- audience's attribution window after entering. Entries whose window has not closed by this
--- run are left out: their outcome is not known yet.
-{{ config(materialized='table') }}
+-- Audiences as experiments, in the shape of campaign assignments, for the uplift tables:
+-- every customer's first entry into an audience, treated when synced and control when held
+-- out (the same flag the sync view filters on), with the conversions (var
+-- scorehouse_conversions) in the audience's attribution window after entering. Entries whose
+-- window has not closed by this run are left out: their outcome is not known yet. Without a
+-- conversions relation no outcome is known, and the table is empty.
+{{ config(materialized='table', enabled=scorehouse._segments_enabled()) }}
 {%- set run_at = scorehouse._segments_at_sql() %}
+{%- set conversions = scorehouse._input_or_empty('scorehouse_conversions') %}
 
 with
 
@@ -43,13 +45,13 @@ outcomes as (
     select
         matured.audience,
         matured.customer_id,
-        min(orders.ordered_at) as converted_at,
-        sum(orders.net_amount) as revenue
+        min(conversions.converted_at) as converted_at,
+        sum(conversions.value) as revenue
     from matured
-    inner join {{ ref('stg_raw__orders') }} as orders
-        on orders.customer_id = matured.customer_id
-        and orders.ordered_at > matured.assigned_at
-        and orders.ordered_at <= matured.window_end
+    inner join {{ conversions }} as conversions
+        on cast(conversions.customer_id as {{ dbt.type_string() }}) = matured.customer_id
+        and conversions.converted_at > matured.assigned_at
+        and conversions.converted_at <= matured.window_end
     group by matured.audience, matured.customer_id
 )
 
@@ -70,3 +72,7 @@ from matured
 left join outcomes
     on outcomes.audience = matured.audience
     and outcomes.customer_id = matured.customer_id
+{%- if var('scorehouse_conversions', none) is none %}
+-- no conversions relation: outcomes are unknown, not zero
+where 1 = 0
+{%- endif %}

@@ -1,6 +1,6 @@
 -- Audiences as campaigns, in the shape of raw campaigns, for the uplift tables: the campaign
 -- runs from the first matured entry to the close of the last one's attribution window.
-{{ config(materialized='table') }}
+{{ config(materialized='table', enabled=scorehouse._segments_enabled()) }}
 
 with
 

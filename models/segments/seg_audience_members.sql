@@ -1,7 +1,7 @@
 -- The current audiences: one row per audience and customer, holdout included, with when the
 -- customer entered the audience (the start of the current stay) and when the row last
 -- changed. seg_audience_sync is the part destinations may receive.
-{{ config(materialized='table') }}
+{{ config(materialized='table', enabled=scorehouse._segments_enabled()) }}
 
 with
 

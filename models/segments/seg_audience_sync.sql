@@ -1,7 +1,9 @@
 -- What reverse-ETL tools (Hightouch, Census) and `scorehouse export` read: the current
 -- audiences without their holdout, keyed by member_key. Consent is checked again against
--- the live customer table, so a customer who withdrew it since the last build is not synced.
-{{ config(materialized='view') }}
+-- the live contacts relation (var scorehouse_contacts), so a customer who withdrew it since
+-- the last build is not synced.
+{{ config(materialized='view', enabled=scorehouse._segments_enabled()) }}
+{%- set contacts = scorehouse._input('scorehouse_contacts') %}
 
 select
     members.member_key,
@@ -20,8 +22,8 @@ select
     members.entered_at,
     members.updated_at
 from {{ ref('seg_audience_members') }} as members
-inner join {{ ref('stg_raw__customers') }} as customers
-    on customers.customer_id = members.customer_id
+inner join {{ contacts }} as customers
+    on cast(customers.customer_id as {{ dbt.type_string() }}) = members.customer_id
 where not members.is_holdout
     and case members.consent_channel
         when 'email' then customers.has_email_consent

@@ -6,6 +6,7 @@
     incremental_strategy='append',
     full_refresh=false,
     on_schema_change='fail',
+    enabled=scorehouse._segments_enabled()
 ) }}
 {%- set run_at = scorehouse._segments_at_sql() %}
 {%- set text = dbt.type_string() %}

@@ -7,6 +7,7 @@
     incremental_strategy='append',
     full_refresh=false,
     on_schema_change='fail',
+    enabled=scorehouse._segments_enabled()
 ) }}
 {%- set run_at = scorehouse._segments_at_sql() %}
 {%- set tracked = ['is_holdout', 'model_version', 'score', 'decile'] %}
@@ -82,7 +83,7 @@ select
     {{ run_at }} as run_at,
     cast(audience as {{ dbt.type_string() }}) as audience,
     cast(member_key as {{ dbt.type_string() }}) as member_key,
-    cast(customer_id as {{ dbt.type_bigint() }}) as customer_id,
+    cast(customer_id as {{ dbt.type_string() }}) as customer_id,
     cast(change as {{ dbt.type_string() }}) as change,
     is_member,
     is_holdout,

@@ -2,7 +2,7 @@
 -- audience in one state. Who was in audience A at time T:
 --   select * from seg_membership_spells
 --   where audience = 'A' and valid_from <= T and (valid_to is null or valid_to > T)
-{{ config(materialized='view') }}
+{{ config(materialized='view', enabled=scorehouse._segments_enabled()) }}
 
 with events as (
     select

@@ -1,12 +1,14 @@
--- Offline conversions for upload to ad platforms (Google Ads, Meta): every order of a
--- customer who consents to ads, once, under a unique event id, with the hashed identifiers
--- the platforms match on. Append-only: a later run adds the orders placed since, and a full
--- refresh cannot wipe what was uploaded (full_refresh=false).
+-- Offline conversions for upload to ad platforms (Google Ads, Meta): every conversion (var
+-- scorehouse_conversions) of a customer who consents to ads, once, under its conversion id,
+-- with the hashed identifiers the platforms match on. Append-only: a later run adds the
+-- conversions since, and a full refresh cannot wipe what was uploaded (full_refresh=false).
+-- Without a conversions relation nothing is uploaded.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     full_refresh=false,
     on_schema_change='fail',
+    enabled=scorehouse._segments_enabled()
 ) }}
 {%- set run_at = scorehouse._segments_at_sql() %}
 {%- set currency = var('scorehouse_currency', 'EUR') | string %}
@@ -14,32 +16,34 @@
 {{ exceptions.raise_compiler_error("var scorehouse_currency must be an ISO 4217 code like EUR, not " ~ currency) }}
 {%- endif %}
 {%- set text = dbt.type_string() %}
+{%- set contacts = scorehouse._input('scorehouse_contacts') %}
+{%- set conversions = scorehouse._input_or_empty('scorehouse_conversions') %}
 
 with
 
 consenting as (
     select
         customer_id,
-        {{ scorehouse.sha256_hex("nullif(email, '')") }} as email_sha256,
-        {{ scorehouse.sha256_hex(scorehouse.phone_e164('phone')) }} as phone_sha256
-    from {{ ref('stg_raw__customers') }}
+        {{ scorehouse.sha256_hex(scorehouse.normalized_email('cast(email as ' ~ text ~ ')')) }} as email_sha256,
+        {{ scorehouse.sha256_hex(scorehouse.phone_e164('cast(phone as ' ~ text ~ ')')) }} as phone_sha256
+    from {{ contacts }}
     where has_ads_consent
 ),
 
 orders as (
     select
-        cast('order-' || cast(orders.order_id as {{ text }}) as {{ text }}) as event_id,
+        cast(orders.conversion_id as {{ text }}) as event_id,
         cast('purchase' as {{ text }}) as event_name,
-        {{ scorehouse.utc_timestamptz('orders.ordered_at') }} as event_time,
-        cast(orders.net_amount as {{ scorehouse.type_double() }}) as value,
+        {{ scorehouse.utc_timestamptz('orders.converted_at') }} as event_time,
+        cast(orders.value as {{ scorehouse.type_double() }}) as value,
         cast({{ scorehouse.sql_string(currency) }} as {{ text }}) as currency,
         consenting.email_sha256,
         consenting.phone_sha256,
         {{ run_at }} as loaded_at
-    from {{ ref('stg_raw__orders') }} as orders
+    from {{ conversions }} as orders
     inner join consenting
         on consenting.customer_id = orders.customer_id
-    where orders.ordered_at <= {{ run_at }}
+    where orders.converted_at <= {{ run_at }}
 )
 
 select * from orders

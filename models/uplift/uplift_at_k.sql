@@ -5,6 +5,7 @@
 --   by_group  the first floor(N_t * k) treated and floor(N_c * k) control customers.
 -- Order: descending score, ties broken by customer_id descending (scikit-uplift's
 -- reversed stable sort of rows ordered by customer_id). The rate of an empty arm is NULL.
+{{ config(enabled=scorehouse._uplift_enabled()) }}
 {%- set double = scorehouse.type_double() %}
 {%- set ks = var('scorehouse_uplift_k', [0.1, 0.2, 0.3]) %}
 

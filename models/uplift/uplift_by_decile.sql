@@ -2,6 +2,7 @@
 -- rule), customers split into ten equal groups by descending score (decile 1 = highest,
 -- ties broken by customer_id descending), and in each the conversion rate of the treated
 -- against the control customers, with a Wald 95 % interval on the difference.
+{{ config(enabled=scorehouse._uplift_enabled()) }}
 {%- set z = '1.959963984540054e0' %}
 {%- set double = scorehouse.type_double() %}
 

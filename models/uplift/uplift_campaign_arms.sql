@@ -1,5 +1,6 @@
 -- One row per campaign and arm (treatment, control): the aggregates every lift statistic is
 -- computed from. Only these per-arm summaries ever leave the warehouse.
+{{ config(enabled=scorehouse._uplift_enabled()) }}
 {%- set double = scorehouse.type_double() %}
 
 select

@@ -14,6 +14,7 @@
 -- Sample-ratio mismatch: Pearson's chi-square of the arm sizes against the declared split
 -- (uplift_campaign_design). Above 10.827566170662733 (p < 0.001, one degree of freedom)
 -- the randomisation is broken: srm_status = 'mismatch' and every lift column is NULL.
+{{ config(enabled=scorehouse._uplift_enabled()) }}
 {%- set double = scorehouse.type_double() %}
 {%- set z = '1.959963984540054e0' %}
 

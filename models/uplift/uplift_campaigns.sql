@@ -1,8 +1,10 @@
--- Every experiment, one row per campaign: the CRM's campaigns and the declared audiences
--- (seg_audience_campaigns), once the segments are built.
+-- Every experiment, one row per campaign: the user's campaigns (var scorehouse_campaigns)
+-- and the declared audiences (seg_audience_campaigns), once the segments are built.
+{{ config(enabled=scorehouse._uplift_enabled()) }}
 {{ scorehouse._union_when_built(
-    ref('stg_raw__campaigns'),
-    ref('seg_audience_campaigns'),
-    ['campaign_id', 'campaign_name', 'channel', 'offer', 'start_date', 'end_date',
-     'cost_per_contact'],
+    scorehouse._input('scorehouse_campaigns'),
+    'seg_audience_campaigns',
+    [('campaign_id', dbt.type_int()), ('campaign_name', dbt.type_string()),
+     ('channel', dbt.type_string()), ('offer', dbt.type_string()), ('start_date', 'date'),
+     ('end_date', 'date'), ('cost_per_contact', scorehouse.type_double())],
 ) }}

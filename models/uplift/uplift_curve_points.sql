@@ -13,6 +13,7 @@
 -- non-responders (2), then control responders and treated non-responders (1 and 0, the
 -- larger group of the two first). uplift_ranking integrates the curves; uplift_curves
 -- keeps a hundred points of each for charts.
+{{ config(enabled=scorehouse._uplift_enabled()) }}
 {%- set double, text, bigint = scorehouse.type_double(), dbt.type_string(), dbt.type_bigint() %}
 {%- set keys = 'model_name, model_version, campaign_id, subject' %}
 

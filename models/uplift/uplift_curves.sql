@@ -1,6 +1,7 @@
 -- The Qini and uplift curves for charts: of uplift_curve_points, the origin and the last
 -- point in each percent of the customers (at most 101 points per curve), with the share of
 -- customers targeted. The exact areas are in uplift_ranking.
+{{ config(enabled=scorehouse._uplift_enabled()) }}
 {%- set double = scorehouse.type_double() %}
 
 with

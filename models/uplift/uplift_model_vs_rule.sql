@@ -10,6 +10,7 @@
 -- each a two-arm comparison, whose Wald variances add. Intervals are 95 % normal ones.
 -- ROMI = (incremental revenue - contact cost) / contact cost, with the campaign's cost per
 -- contact for every selected customer (equal for both). NULL where a stratum lacks an arm.
+{{ config(enabled=scorehouse._uplift_enabled()) }}
 {%- set double = scorehouse.type_double() %}
 {%- set text = dbt.type_string() %}
 {%- set z = '1.959963984540054e0' %}

@@ -4,6 +4,7 @@
 --   qini_coefficient = (A(qini) - A(random)) / (A(perfect qini) - A(random))   qini_auc_score
 --   auuc             = (A(uplift) - A(random)) / (A(perfect uplift) - A(random)) uplift_auc_score
 -- where "random" is the straight line from the origin to the perfect curve's last point.
+{{ config(enabled=scorehouse._uplift_enabled()) }}
 {%- set double = scorehouse.type_double() %}
 
 with

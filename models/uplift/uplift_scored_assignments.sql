@@ -6,7 +6,7 @@
 -- without a score at that cutoff are left out, and so are campaigns whose randomisation
 -- failed the sample-ratio check (uplift_campaign_lift). Every targeting table reads this,
 -- so it is a table: the joins run once.
-{{ config(materialized='table') }}
+{{ config(materialized='table', enabled=scorehouse._uplift_enabled()) }}
 -- depends_on: {{ ref('uplift_campaigns') }}
 -- depends_on: {{ ref('uplift_assignments') }}
 -- depends_on: {{ ref('uplift_campaign_lift') }}
@@ -37,6 +37,7 @@ chosen_{{ loop.index }} as (
 
 {%- for m in models %}
 {%- set cutoff = adapter.quote(m.cutoff) %}
+{%- set key = adapter.quote(m.entity_key) %}
 select
     cast({{ scorehouse.sql_string(m.name) }} as {{ text }}) as model_name,
     cast(runs.model_version as {{ int }}) as model_version,
@@ -58,7 +59,7 @@ inner join chosen_{{ loop.index }} as chosen
 inner join runs_{{ loop.index }} as runs
     on runs.cutoff = chosen.cutoff
 inner join {{ m.history }} as scores
-    on scores.customer_id = assignments.customer_id
+    on cast(scores.{{ key }} as {{ text }}) = assignments.customer_id
     and scores.{{ cutoff }} = chosen.cutoff
     and scores.model_version = runs.model_version
     and scores.scored_by = 'model'
@@ -67,7 +68,7 @@ inner join {{ ref('uplift_campaign_lift') }} as lift
     and lift.is_reported
 {%- if m.baseline_sql and m.score_relation is not none %}
 left join (
-    select customer_id, {{ cutoff }} as cutoff, ({{ m.baseline_sql }}) as rule_score
+    select cast({{ key }} as {{ text }}) as customer_id, {{ cutoff }} as cutoff, ({{ m.baseline_sql }}) as rule_score
     from {{ m.score_relation }}
 ) as rules
     on rules.customer_id = assignments.customer_id
@@ -81,7 +82,7 @@ union all
 select
     cast(null as {{ text }}) as model_name, cast(null as {{ int }}) as model_version,
     cast(null as date) as cutoff, cast(null as {{ int }}) as campaign_id,
-    cast(null as {{ dbt.type_bigint() }}) as customer_id, cast(null as {{ int }}) as treatment,
+    cast(null as {{ text }}) as customer_id, cast(null as {{ int }}) as treatment,
     cast(null as {{ int }}) as converted, cast(null as {{ double }}) as revenue,
     cast(null as {{ double }}) as score, cast(null as {{ double }}) as rule_score
 where 1 = 0

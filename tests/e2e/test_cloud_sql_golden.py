@@ -111,7 +111,7 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
     run_dbt(target, "run", *scoring, vars={"scorehouse_score_cutoff": BACKFILLED}, quiet=True)
     run_dbt(target, "run", *scoring, quiet=True)
     # the models with whatever else they read (staging, segments), but not again what ran
-    selected = [f"+path:models/{folder}" for folder in FOLDERS]
+    selected = [f"+scorehouse.{folder}" for folder in FOLDERS]
     done = ("path:models/ml", "+customer_training")
     run_dbt(target, "run", "--select", *selected, "--exclude", *done, quiet=True)
     lab = Lab(target)

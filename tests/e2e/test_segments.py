@@ -76,7 +76,12 @@ class Lab:
     withdrawn: set[int] = field(default_factory=set)
 
     def table(self, name: str) -> pd.DataFrame:
-        return Warehouse(self.target).read(self.target.schema, name)
+        """A table of the warehouse; the audience and uplift tables hold every customer key as
+        text (whatever its type in the project): the retailer's are whole numbers again here."""
+        frame = Warehouse(self.target).read(self.target.schema, name)
+        if name.startswith(("seg_", "uplift_")) and "customer_id" in frame:
+            frame["customer_id"] = frame["customer_id"].astype("int64")
+        return frame
 
     def execute(self, *sql: str) -> None:
         Warehouse(self.target).execute(*sql)
@@ -92,7 +97,7 @@ class Lab:
             self.target,
             "build",
             "--select",
-            "path:models/segments",
+            "scorehouse.segments",
             vars={"scorehouse_segments_at": at},
             quiet=True,
         )
@@ -130,6 +135,7 @@ def lab(request, tmp_path_factory) -> Iterator[Lab]:
             "--select",
             "path:models/staging",
             "path:models/features",
+            "path:models/marketing",
             "--exclude",
             "resource_type:unit_test",
             "--indirect-selection",

@@ -299,13 +299,15 @@ def test_a_broken_split_is_flagged_and_its_lift_not_reported(lab):
 
 
 def scored(lab: Lab, campaign_id: int, subject: str) -> pd.DataFrame:
-    """The rows the targeting tables see, ordered by customer_id (scikit-uplift's input)."""
+    """The rows the targeting tables see, ordered by customer_id (scikit-uplift's input).
+    The uplift tables hold every key as text, so ties are broken by the key as text."""
     a = lab.data["campaign_assignments"]
     h = lab.data["toy_history"]
     h = h[(h.model_version == 2) & (h.scored_by == "model")][["customer_id", "score"]]
     f = lab.data["toy_features_raw"]
     f = f[f.cutoff_date == dt.date(2025, 3, 1)][["customer_id", "rule_score"]]
     rows = a[a.campaign_id == campaign_id].merge(h, on="customer_id").merge(f, on="customer_id")
+    rows["customer_id"] = rows["customer_id"].astype(str)
     rows = rows.sort_values("customer_id").reset_index(drop=True)
     rows["treatment"] = (rows.treatment_group == "treatment").astype(int)
     rows["y"] = rows.converted.astype(int)
@@ -438,5 +440,5 @@ def test_the_command_prints_lift_and_verdict(lab):
 def test_the_demo_step_prints_the_same_report(lab):
     lines: list[str] = []
     context = Context(lab.project.root, None, None)
-    demo_step(SimpleNamespace(context=context, echo=lines.append))  # type: ignore[arg-type]
+    demo_step(SimpleNamespace(context=context, echo=lines.append, builds=[]))  # type: ignore[arg-type]
     assert lines[0].startswith("uplift in the warehouse") and "Verdicts:" in lines[1]

@@ -1,8 +1,11 @@
-"""A throw-away copy of the dbt project, with its own profiles.yml and warehouse.
+"""A throw-away copy of the demo retailer's dbt project, with its own profiles.yml and
+warehouse.
 
 Tests never touch the checkout's warehouse, artifacts or generated scoring models: the
-project's sources are copied into a temporary folder, with a profile whose outputs point at
-a DuckDB file in that folder or at a database of the suite's PostgreSQL server.
+example project (examples/retailer) is copied into a temporary folder, with a profile whose
+outputs point at a DuckDB file in that folder or at a database of the suite's PostgreSQL
+server. The copy installs the scorehouse dbt package from the checkout by its path, with
+`dbt deps`, as the example itself does.
 
 A toy project (one small table, one model spec, no dbt models) serves the lifecycle tests
 that need a warehouse but not dbt.
@@ -24,7 +27,8 @@ from scorehouse.warehouse import connect
 from tests.support.postgres import PostgresServer
 
 REPO = Path(__file__).resolve().parents[2]
-PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds", "data-tests")
+EXAMPLE = REPO / "examples" / "retailer"
+PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "data-tests", "analyses")
 # Written by `scorehouse compile` in the checkout: a copy starts without any.
 GENERATED = "generated"
 
@@ -53,16 +57,33 @@ def write_profile(dest: Path, outputs: dict[str, dict]) -> None:
 
 
 def copy_project(dest: Path, outputs: dict[str, dict]) -> Project:
-    """The dbt project copied into ``dest``, with a profiles.yml holding ``outputs`` (the
-    first one is the default target)."""
+    """The demo retailer's project copied into ``dest``, with a profiles.yml holding
+    ``outputs`` (the first one is the default target), its seeds read from the checkout and
+    the scorehouse package installed from the checkout (``dbt deps``)."""
     for part in PROJECT_PARTS:
-        source = REPO / part
+        source = EXAMPLE / part
         if source.is_dir():
             shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns(GENERATED))
         else:
             shutil.copy(source, dest / part)
+    # the example reads the repository's seeds/ by a relative path: the copy holds its own
+    # (dbt writes beside a seed's path, so an absolute one would point it at the checkout)
+    shutil.copytree(REPO / "seeds", dest / "seeds")
+    config = yaml.safe_load((dest / "dbt_project.yml").read_text())
+    config["seed-paths"] = ["seeds"]
+    (dest / "dbt_project.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    install_package(dest)
     write_profile(dest, outputs)
     return find_project(dest)
+
+
+def install_package(project_root: Path) -> None:
+    """packages.yml naming the checkout, then ``dbt deps`` (which links the package)."""
+    from dbt.cli.main import dbtRunner
+
+    (project_root / "packages.yml").write_text(yaml.safe_dump({"packages": [{"local": str(REPO)}]}))
+    outcome = dbtRunner().invoke(["--quiet", "deps", "--project-dir", str(project_root)])
+    assert outcome.success, f"dbt deps failed in {project_root}: {outcome.exception}"
 
 
 def project_on(request: Any, root: Path, database: str) -> Project:
@@ -221,6 +242,12 @@ def toy_project(
     output = output or duckdb_output(dest / "warehouse.duckdb", threads=1)
     write_profile(dest, {output["type"]: output})
     write_spec(dest / "models", "toy", spec or TOY_SPEC)
+    # the generated scoring models ref() toy_features: the project declares it (dbt never
+    # runs here; the tests write the table straight into the warehouse)
+    (dest / "models" / "toy_features.sql").write_text(
+        "-- the toy table, written into the warehouse by tests/support/project.py\n"
+        "select * from toy_features_loaded\n"
+    )
     project = find_project(dest)
     target = target_of(project)
     con = connect(target, create=True)

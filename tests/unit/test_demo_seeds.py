@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,6 +13,7 @@ from scorehouse.demo import load_demo
 from scorehouse.demo.sample import write_seeds
 from scorehouse.demo.schema import RAW_SCHEMAS, TABLE_NAMES
 from scorehouse.project import find_project, resolve_target
+from tests.support.project import copy_project, duckdb_output
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -59,15 +59,8 @@ def test_dbt_seed_loads_the_types_demo_data_writes(tmp_path):
 
     project = tmp_path / "project"
     project.mkdir()
-    for item in ("dbt_project.yml", "macros", "seeds"):
-        source = REPO / item
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / item)
     seeded, generated = tmp_path / "seeded.duckdb", tmp_path / "generated.duckdb"
-    (project / "profiles.yml").write_text(yaml.safe_dump({"scorehouse": {
-        "target": "seeded",
-        "outputs": {"seeded": {"type": "duckdb", "path": str(seeded), "schema": "main"},
-                    "generated": {"type": "duckdb", "path": str(generated), "schema": "main"}},
-    }}))  # fmt: skip
+    copy_project(project, {"seeded": duckdb_output(seeded), "generated": duckdb_output(generated)})
     result = dbtRunner().invoke([
         "seed", "--project-dir", str(project), "--profiles-dir", str(project),
         "--vars", "{scorehouse_load_sample: true}", "--quiet",

@@ -12,13 +12,14 @@ import ibis
 import pytest
 from click.testing import CliRunner
 
-from scorehouse import loop
+from scorehouse import loop, selectors
 from scorehouse.cli.main import cli
 from scorehouse.dbt import DbtRun
 from scorehouse.errors import ScorehouseError
 from scorehouse.lifecycle.artifacts import folder_digest
 from scorehouse.lifecycle.evaluate import Metric
 from scorehouse.lifecycle.train import TrainResult
+from scorehouse.project import find_project
 from scorehouse.warehouse.session import Session
 from tests.unit.test_monitor_fixtures import (
     TRAINED_AT,
@@ -179,14 +180,16 @@ def test_loop_runs_every_step_and_promotes_a_better_version(project, stubs):
         ("dbt", "build", "--select", "+toy_features", "--indirect-selection", "cautious"),
         ("train", "toy"),  # trained 2025-09-02, a month ago at least: due
         ("compile", "toy"),
-        ("dbt", "build", *loop.SCORING),
-        ("dbt", "build", *loop.SEGMENTS),
+        ("dbt", "build", *selectors.scoring(find_project(project))),
+        ("dbt", "build", *selectors.monitoring()),
+        # the toy project declares no contacts and no campaigns: no segments, no uplift
     ]
     with warehouse(project) as fx:
         assert fx.registry.champion("toy")["version"] == 2
     steps = [line.split()[:2] for line in result.output.splitlines() if line[:1].isalpha()]
-    for step in ("features", "retrain", "score", "monitor", "segments"):
+    for step in ("features", "retrain", "score", "monitor", "segments", "uplift"):
         assert [step, "ok"] in steps
+    assert "no contacts declared (var scorehouse_contacts)" in result.output
     assert "toy v2 promoted" in result.output
     assert stubs.require_beats_rule  # on by default in the loop
     assert result.output.rstrip().endswith("nothing needs a human")
@@ -207,8 +210,9 @@ def test_loop_still_monitors_after_a_failed_build_and_rescores_after_a_switch(pr
         fx.set_auc(make_spec(), model=0.70, rule=0.68)
     result = scorehouse(project, "run")
     assert result.exit_code == 1
-    assert [c[:2] for c in stubs.calls] == [("dbt", "build"), ("dbt", "build")]
-    assert stubs.calls[1] == ("dbt", "build", *loop.SCORING)  # the rescore after the fallback
+    assert [c[:2] for c in stubs.calls] == [("dbt", "build")] * 3
+    # the rescore after the fallback
+    assert stubs.calls[1] == ("dbt", "build", *selectors.scoring(find_project(project)))
     assert "  - step features failed: dbt build failed on 1 of 3 nodes" in result.output
     assert "  - toy: serving switched from model to rule" in result.output
     skipped = [

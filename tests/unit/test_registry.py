@@ -328,8 +328,8 @@ def test_cli_train_models_promote_rollback(toy, run_cli):
     assert "toy v1 registered as champion" in result.stdout
     assert re.search(r"roc_auc: model 0\.\d{4}, rule x1_rule 0\.\d{4}", result.stdout)
     assert "fitting LogisticRegression" in result.stderr  # progress goes to stderr
-    assert "wrote models/ml/generated/toy_scores.sql" in result.stdout
-    generated = project.root / "models" / "ml" / "generated"
+    assert "wrote models/scorehouse/generated/toy_scores.sql" in result.stdout
+    generated = project.generated_dir
     assert 'scorehouse.serving_mode("toy", 1)' in (generated / "toy_scores.sql").read_text()
 
     result = run_cli("train", "toy")

@@ -135,9 +135,9 @@ def test_every_spec_in_the_model_folders_is_found(tmp_path):
 
 
 def test_the_project_specs_parse_and_build():
-    from tests.support.project import REPO
+    from tests.support.project import EXAMPLE
 
-    specs = find_specs([REPO / "models"])
+    specs = find_specs([EXAMPLE / "models"])
     assert {"churn", "purchase"} <= set(specs)
     for spec in specs.values():
         build_estimator(spec)

@@ -126,7 +126,7 @@ PHONES = [
 
 
 def _libphonenumber(typed: str) -> str | None:
-    """E.164 as libphonenumber gives it (France as the home country, as the var's default);
+    """E.164 as libphonenumber gives it (France as the home country, as the var says);
     an extension or anything beyond a number makes it None: scorehouse drops what it cannot
     take whole rather than keep a part of it."""
     if re.search(r"[^0-9+()./\s-]", typed):
@@ -142,11 +142,21 @@ def _libphonenumber(typed: str) -> str | None:
 
 def test_phone_numbers_as_libphonenumber_reads_them(engine):
     adapter, run = engine
-    macros = Macros(adapter)
+    macros = Macros(adapter, {"scorehouse_phone_country_code": 33})
     for typed in PHONES:
         literal = macros.call("sql_string", typed)
         got = run(macros.call("phone_e164", literal))
         assert got == _libphonenumber(typed), typed
+
+
+def test_a_national_number_without_a_country_code_var_is_not_guessed(engine):
+    adapter, run = engine
+    macros = Macros(adapter)
+    national, international = (
+        macros.call("sql_string", t) for t in ("06 12 34 56 78", "+33 6 12 34 56 78")
+    )
+    assert run(macros.call("phone_e164", national)) is None
+    assert run(macros.call("phone_e164", international)) == "+33612345678"
 
 
 EMAILS = {

@@ -284,6 +284,8 @@ def test_an_uplift_model_trains_through_the_spec_and_its_sql_scores_uplift(tmp_p
     (tmp_path / "dbt_project.yml").write_text("name: scorehouse\nprofile: scorehouse\n")
     write_profile(tmp_path, {"duckdb": duckdb_output(tmp_path / "warehouse.duckdb", threads=1)})
     write_spec(tmp_path / "models", "toy_uplift", _uplift_spec())
+    # the relation the spec names, as a model of the project (the test writes its table)
+    (tmp_path / "models" / "toy_campaigns.sql").write_text("select * from toy_campaigns_loaded\n")
     rows = _toy_campaigns()
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     con.execute("CREATE TABLE toy_campaigns AS SELECT * FROM rows")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from scorehouse import selectors
 from scorehouse.cli.context import Context
 from scorehouse.errors import ScorehouseError
 
@@ -60,8 +61,8 @@ def compile_command(
     """Compile MODEL to SQL.
 
     MODEL is either a model declared in this dbt project (a spec under models/): then its
-    dbt scoring models are generated for its champion, and its challenger if any, under
-    models/ml/generated/. Or MODEL is a saved scikit-learn estimator (a joblib or pickle
+    dbt scoring models are generated for its champion, and its challenger if any, in the
+    project's generated folder (var scorehouse_generated_dir). Or MODEL is a saved scikit-learn estimator (a joblib or pickle
     file): then one SQL query reading --source is printed, or written to --output. Load
     only model files you trust: reading a pickle runs code.
     """
@@ -123,7 +124,8 @@ def _compile_declared(ctx: click.Context, name: str) -> None:
     assert settings is not None
     for path in compile_models(settings.project, settings.target, name):
         click.echo(f"wrote {path.relative_to(settings.project.root)}")
-    click.echo(f"run `dbt build --select path:models/ml` to score {name} in the warehouse")
+    selector = selectors.generated(settings.project)
+    click.echo(f"run `dbt build --select {selector}` to score {name} in the warehouse")
 
 
 def _target_dialect(ctx: click.Context) -> str:

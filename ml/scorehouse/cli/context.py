@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from scorehouse.package import check_versions
 from scorehouse.project import Project, Target, find_project, resolve_target
 
 
@@ -16,7 +17,9 @@ class Context:
 
     @cached_property
     def project(self) -> Project:
-        return find_project(self._project_dir)
+        project = find_project(self._project_dir)
+        check_versions(project)
+        return project
 
     @cached_property
     def target(self) -> Target:

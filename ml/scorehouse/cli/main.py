@@ -11,6 +11,7 @@ from scorehouse.cli.context import Context
 from scorehouse.cli.demo_cmd import demo_command
 from scorehouse.cli.demo_data_cmd import demo_data_command
 from scorehouse.cli.export_cmd import export_command
+from scorehouse.cli.init_cmd import init_command
 from scorehouse.cli.lifecycle_cmds import COMMANDS as LIFECYCLE_COMMANDS
 from scorehouse.cli.monitor_cmds import COMMANDS as MONITOR_COMMANDS
 from scorehouse.cli.report_cmd import report_command
@@ -58,6 +59,7 @@ for command in (
     demo_data_command,
     demo_command,
     export_command,
+    init_command,
     *LIFECYCLE_COMMANDS,
     *MONITOR_COMMANDS,
 ):

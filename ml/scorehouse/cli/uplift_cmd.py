@@ -71,6 +71,8 @@ def uplift_command(ctx: Context, names: tuple[str, ...], budget: float, build: b
 def demo_step(run: DemoRun) -> None:
     """A step for ``scorehouse demo`` (``STEPS`` in demo_cmd.py), after scoring: the
     uplift tables, the campaign tests and every model's verdict, printed."""
-    run.echo("uplift in the warehouse: dbt build of models/uplift, tests and verdicts")
+    run.echo("uplift in the warehouse: dbt build of scorehouse's uplift models, tests, verdicts")
     result = run_uplift(run.context.project, run.context.target, quiet=True)
+    if result.build is not None:
+        run.builds.append(result.build)
     run.echo(format_result(result))

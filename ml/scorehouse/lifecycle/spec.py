@@ -37,6 +37,7 @@ ACTIONS = ("alert", "fallback", "disable")
 CADENCES = {"daily": 1, "weekly": 7, "monthly": 30, "quarterly": 91}
 _DURATION = re.compile(r"^(\d+)\s*d(ays?)?$")
 SCORES_SUFFIX = "_scores"
+TODO = "TODO"
 # What an SLA degradation rule may watch (scorehouse.monitoring.rules reads each of them)
 DEGRADATION_METRICS = (
     "roc_auc",
@@ -167,6 +168,20 @@ class Spec:
     @property
     def scores_model(self) -> str:
         return self.name + SCORES_SUFFIX
+
+    @property
+    def todo(self) -> list[str]:
+        """The keys still holding a TODO placeholder (as `scorehouse init` writes them)."""
+        found = []
+        for key, value in (
+            ("people.owner", self.people.owner),
+            ("people.business_owner", self.people.business_owner),
+            ("people.kill_switch_owner", self.people.kill_switch_owner),
+            ("baseline.sql", self.baseline_sql),
+        ):
+            if value.strip().upper().startswith(TODO):
+                found.append(key)
+        return found
 
     def digest(self) -> str:
         return hashlib.sha256(

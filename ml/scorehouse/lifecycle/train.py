@@ -28,7 +28,8 @@ from scorehouse.lifecycle.evaluate import Metric, beats, evaluate, headline
 from scorehouse.lifecycle.gate import why_held
 from scorehouse.lifecycle.reference import reference_distributions
 from scorehouse.lifecycle.registry import Registry, TrainedVersion, now
-from scorehouse.lifecycle.spec import Spec, load_spec
+from scorehouse.lifecycle.spec import Spec, SpecError, load_spec
+from scorehouse.package import check_relations
 from scorehouse.project import Project, Target
 from scorehouse.warehouse import connect
 from scorehouse.warehouse.session import Session
@@ -92,6 +93,12 @@ def train_model(
     only when it beats its rule baseline and meets its spec's thresholds, else it waits as
     a challenger (and the rule keeps serving) until a human promotes it."""
     spec = load_spec(model_paths(project), name)
+    check_relations(project, spec)
+    if spec.todo:
+        raise SpecError(
+            f"{spec.path}: model {spec.name!r} still has TODO in {', '.join(spec.todo)}: fill "
+            "them in before training (who owns the model, who may switch it off, its rule)"
+        )
     estimator = build_estimator(spec)
     with step(echo, f"reading {spec.data.relation} from {target.name}"):
         con = connect(target)

@@ -126,6 +126,6 @@ def check_monitoring_tables(session: Session, schema: str) -> None:
     if problems:
         raise ScorehouseError(
             "cannot evaluate the SLAs: " + "; ".join(problems) + ". Build the monitoring models "
-            "first (`dbt build --select path:models/monitoring`, or `scorehouse run`); their "
+            "first (`dbt build --select scorehouse.monitoring`, or `scorehouse run`); their "
             "columns are fixed in models/monitoring/README.md"
         )

@@ -11,6 +11,7 @@ from scorehouse.lifecycle.data import check_columns, relation_columns
 from scorehouse.lifecycle.registry import Registry
 from scorehouse.lifecycle.spec import Spec, load_spec
 from scorehouse.lifecycle.train import dialect_of, model_paths
+from scorehouse.package import check_relations
 from scorehouse.project import Project, Target
 from scorehouse.scoring.generate import classes_of, write_scoring_models
 from scorehouse.warehouse import connect
@@ -29,6 +30,7 @@ def label_classes(session: Session, spec: Spec, schema: str) -> list[Any]:
 
 def compile_models(project: Project, target: Target, name: str) -> list[Path]:
     spec = load_spec(model_paths(project), name)
+    check_relations(project, spec)
     con = connect(target)
     try:
         check_columns(
@@ -56,7 +58,7 @@ def compile_models(project: Project, target: Target, name: str) -> list[Path]:
         if row is not None
     }
     written = write_scoring_models(
-        spec, model_paths(project)[0], champion, challenger, classes, dialect_of(target), estimators
+        spec, project.generated_dir, champion, challenger, classes, dialect_of(target), estimators
     )
     forget_partial_parse(project)
     return written

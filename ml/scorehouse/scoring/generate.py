@@ -1,6 +1,6 @@
 """Write the dbt models that score a model inside the warehouse.
 
-For a model NAME, ``<model-path>/ml/generated/`` receives:
+For a model NAME, the project's generated folder (var ``scorehouse_generated_dir``) receives:
 
 - ``NAME_scores.sql``: the current scores at the newest cutoff (or at the cutoff that var
   ``scorehouse_score_cutoff`` names, to backfill the history), computed by the champion's
@@ -29,10 +29,6 @@ from scorehouse.sqltext import jinja_string, string_literal
 SOURCE_CTE = "latest_features"
 RULE_LABEL_THRESHOLD = 0.5
 NO_RULE_SCORE = "the rule baseline gives no score"
-
-
-def generated_dir(model_path: Path) -> Path:
-    return model_path / "ml" / "generated"
 
 
 def _header(spec: Spec, what: str) -> str:
@@ -257,7 +253,7 @@ def _write(path: Path, text: str) -> None:
 
 def write_scoring_models(
     spec: Spec,
-    model_path: Path,
+    folder: Path,
     champion: dict[str, Any] | None,
     challenger: dict[str, Any] | None,
     classes: list[Any],
@@ -266,7 +262,6 @@ def write_scoring_models(
 ) -> list[Path]:
     """Write the scoring models; ``estimators`` holds the fitted pipeline of the champion
     and the challenger by version number."""
-    folder = generated_dir(model_path)
     folder.mkdir(parents=True, exist_ok=True)
     champion_estimator = estimators[int(champion["version"])] if champion else None
     files = {

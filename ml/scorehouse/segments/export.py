@@ -44,7 +44,7 @@ def read_audience(target: Target, audience: str, allow_empty: bool = False) -> p
         if SYNC_VIEW not in built:
             raise ScorehouseError(
                 f"{SYNC_VIEW} is not built in {target.schema}: build the segments first "
-                "(dbt build --select path:models/segments)"
+                "(dbt build --select scorehouse.segments)"
             )
         view = con.table(SYNC_VIEW, database=target.schema)
         rows = view.filter(view.audience == audience).order_by("member_key").to_pyarrow()
@@ -59,7 +59,7 @@ def read_audience(target: Target, audience: str, allow_empty: bool = False) -> p
                 f"audience {audience!r} is declared but has never had a member in "
                 f"{target.schema}: it is built once the model it selects by is scored "
                 "(dbt build after `scorehouse train`), then `dbt build --select "
-                "path:models/segments`. To write an empty file anyway, pass --allow-empty"
+                "scorehouse.segments`. To write an empty file anyway, pass --allow-empty"
             )
         return rows
     finally:

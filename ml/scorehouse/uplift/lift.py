@@ -1,6 +1,6 @@
 """``scorehouse uplift``: build the uplift tables, finish the campaign tests, judge models.
 
-1. ``dbt build --select path:models/uplift`` builds every ``uplift_`` table of the
+1. ``dbt build --select scorehouse.uplift`` builds every ``uplift_`` table of the
    warehouse (campaign lift, uplift by decile, curves, Qini and AUUC, uplift@k, model
    against rule), from the campaigns and the models' score histories.
 2. The p-values and the revenue interval of each campaign are computed from the
@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scorehouse.dbt import run_dbt
+from scorehouse import selectors
+from scorehouse.dbt import DbtRun, run_dbt
 from scorehouse.errors import ScorehouseError
 from scorehouse.lifecycle.registry import Registry, now
 from scorehouse.lifecycle.spec import find_specs
@@ -30,7 +31,6 @@ from scorehouse.uplift.verdict import Evidence, Verdict, decide
 from scorehouse.warehouse import connect
 from scorehouse.warehouse.session import Session, quote
 
-SELECT = ("--select", "path:models/uplift")
 DEFAULT_BUDGET = 0.3
 
 TESTS_COLUMNS = [
@@ -63,6 +63,7 @@ class UpliftResult:
     lift: list[dict[str, Any]]
     tests: list[CampaignTests]
     verdicts: dict[str, tuple[int | None, Verdict]] = field(default_factory=dict)
+    build: DbtRun | None = None  # the dbt build of the uplift tables, when it ran
 
 
 def read_rows(session: Session, schema: str, table: str) -> list[dict[str, Any]]:
@@ -217,8 +218,7 @@ def run_uplift(
 ) -> UpliftResult:
     """Build the uplift tables (unless ``build`` is false), then write the campaign tests
     and the verdicts of ``names`` (every model with a spec when None)."""
-    if build:
-        run_dbt(target, "build", *SELECT, quiet=quiet)
+    built = run_dbt(target, "build", *selectors.uplift(project), quiet=quiet) if build else None
     at = now()
     session = Session(connect(target))
     try:
@@ -226,4 +226,4 @@ def run_uplift(
         verdicts = write_verdicts(session, target.schema, project, names, budget, at)
     finally:
         session.ibis.disconnect()
-    return UpliftResult(lift, tests, verdicts)
+    return UpliftResult(lift, tests, verdicts, built)

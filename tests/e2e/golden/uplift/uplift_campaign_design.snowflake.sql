@@ -3,19 +3,18 @@
 /* The declared design of every campaign: the share of targeted customers meant for the */
 /* treatment arm. The sample-ratio-mismatch check in uplift_campaign_lift compares the */
 /* observed split against it. Where it comes from, first found wins: */
-/*   1. a `treatment_share` column of the raw campaigns table (when the CRM records it); */
-/*   2. var `scorehouse_campaign_design`, a mapping {campaign_id: treatment_share}; */
-/*   3. the plan of the demo retailer (`scorehouse demo-data`), below. */
+/*   1. a `treatment_share` column of the campaigns relation (var scorehouse_campaigns), */
+/*      when the CRM records it; */
+/*   2. var `scorehouse_campaign_design`, a mapping {campaign_id: treatment_share}. */
 /* A declared audience (models/segments) is a campaign whose share is 1 - its holdout share. */
-/* A campaign with no declared share gets NULL: its lift is reported with srm_status */
-/* 'undeclared'. */
-/* depends_on: "warehouse"."main"."seg_audience_campaigns" */
+/* A campaign with no declared share gets NULL, and `declared_by` says 'undeclared': its lift */
+/* is reported with srm_status 'undeclared', never checked against a guess. */
 SELECT
   campaigns.campaign_id,
   declared.treatment_share,
   CAST(CASE
     WHEN declared.treatment_share IS NULL
-    THEN NULL
+    THEN 'undeclared'
     ELSE 'scorehouse_campaign_design'
   END AS VARCHAR) AS declared_by
 FROM "main"."stg_raw__campaigns" AS campaigns

@@ -79,7 +79,7 @@ INNER JOIN chosen_1 AS chosen
 INNER JOIN runs_1 AS runs
   ON runs.cutoff = chosen.cutoff
 INNER JOIN "main"."churn_score_history" AS scores
-  ON scores.customer_id = assignments.customer_id
+  ON CAST(scores."customer_id" AS VARCHAR) = assignments.customer_id
   AND scores."cutoff_date" = chosen.cutoff
   AND scores.model_version = runs.model_version
   AND scores.scored_by = 'model'
@@ -87,7 +87,7 @@ INNER JOIN "main"."uplift_campaign_lift" AS lift
   ON lift.campaign_id = assignments.campaign_id AND lift.is_reported
 LEFT JOIN (
   SELECT
-    customer_id,
+    CAST("customer_id" AS VARCHAR) AS customer_id,
     "cutoff_date" AS cutoff,
     (
       1.0 - rule_score
@@ -115,7 +115,7 @@ INNER JOIN chosen_2 AS chosen
 INNER JOIN runs_2 AS runs
   ON runs.cutoff = chosen.cutoff
 INNER JOIN "main"."purchase_score_history" AS scores
-  ON scores.customer_id = assignments.customer_id
+  ON CAST(scores."customer_id" AS VARCHAR) = assignments.customer_id
   AND scores."cutoff_date" = chosen.cutoff
   AND scores.model_version = runs.model_version
   AND scores.scored_by = 'model'
@@ -123,7 +123,7 @@ INNER JOIN "main"."uplift_campaign_lift" AS lift
   ON lift.campaign_id = assignments.campaign_id AND lift.is_reported
 LEFT JOIN (
   SELECT
-    customer_id,
+    CAST("customer_id" AS VARCHAR) AS customer_id,
     "cutoff_date" AS cutoff,
     (
       rule_score
