@@ -17,17 +17,19 @@ import tempfile
 import time
 from pathlib import Path
 
-import ibis
+import duckdb
 
 from scorehouse.demo import generate, write_batches
+from scorehouse.engines import connect
+from scorehouse.project import Target
 
 
 def _copy_seconds(con, tables: list[str]) -> float:
     """Wall time for DuckDB to copy every table with CREATE TABLE AS SELECT."""
-    con.raw_sql("CREATE SCHEMA reference_copy")
+    con.execute("CREATE SCHEMA reference_copy")
     started = time.perf_counter()
     for name in tables:
-        con.raw_sql(f'CREATE TABLE reference_copy."{name}" AS SELECT * FROM raw."{name}"')
+        con.execute(f'CREATE TABLE reference_copy."{name}" AS SELECT * FROM raw."{name}"')
     return time.perf_counter() - started
 
 
@@ -43,7 +45,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-demo-") as folder:
         path = Path(folder) / "bench.duckdb"
-        con = ibis.duckdb.connect(str(path))
+        output = {"type": "duckdb", "path": str(path), "schema": "raw"}
+        con = connect(Target("bench", "bench", output, path, Path(folder)), create=True)
         started = time.perf_counter()
         report = write_batches(
             con,
@@ -54,9 +57,9 @@ def main() -> None:
         total_seconds = time.perf_counter() - started
         peak_mb = _peak_memory_mb()  # before the reference copy, which has its own peak
         reference = _copy_seconds(con, list(report.rows))
-        version = con.version
+        version = duckdb.__version__
         size_mb = path.stat().st_size / 1e6
-        con.disconnect()
+        con.close()
 
     rows = report.total_rows
     writing = report.seconds_loading + report.seconds_publishing

@@ -43,9 +43,10 @@ import pandas as pd
 import yaml
 from sklearn import metrics
 
+from scorehouse.catalogue import REFERENCE_DISTRIBUTIONS, REGISTRY
 from scorehouse.dbt import run_dbt
-from scorehouse.lifecycle.reference import SCORE_COLUMN, reference_distributions
-from scorehouse.lifecycle.registry import TABLES
+from scorehouse.engines import ENGINES
+from scorehouse.metrics.reference import SCORE_COLUMN, reference_distributions
 from scorehouse.project import find_project, resolve_target
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,7 +62,7 @@ UNSEEN = {"cat_channel": "tiktok"}  # appears when scoring, never in training
 TRAINING_ROWS = 1_000_000
 EPSILON = 1e-4
 # Bin's fields, in order, under their ml_reference_distributions names
-REFERENCE_COLUMNS = [c for c, _ in TABLES["ml_reference_distributions"]][2:]
+REFERENCE_COLUMNS = REFERENCE_DISTRIBUTIONS.names[2:]
 CHUNK = 1_000_000
 
 
@@ -152,9 +153,10 @@ def load_warehouse(con: duckdb.DuckDBPyConnection, rows: int, seed: int) -> pd.D
 
 
 def write_registry(con: duckdb.DuckDBPyConnection, reference: pd.DataFrame) -> None:
-    for name, columns in TABLES.items():
-        definition = ", ".join(f'"{column}" {type_}' for column, type_ in columns)
-        con.execute(f"create table {name} ({definition})")
+    engine = ENGINES["duckdb"]
+    for table in REGISTRY:
+        definition = ", ".join(f'"{c}" {engine.type_name(t)}' for c, t in table.columns)
+        con.execute(f"create table {table.name} ({definition})")
     con.register("reference", reference)
     con.execute("insert into ml_reference_distributions select * from reference")
     con.execute(

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scorehouse.engines import ENGINES
 from scorehouse.errors import ScorehouseError
 from scorehouse.project import Target, dbt_profiles_dir
 
@@ -82,11 +83,12 @@ def run_dbt(
     """
     from dbt.cli.main import dbtRunner
 
-    _check_duckdb_unlocked(target)
-    if target.type == "spark":
-        from scorehouse.warehouse.spark import check_free
-
-        check_free(target)  # dbt-spark would fail later, in Hive's words
+    # fail early and readably when another process holds the warehouse (dbt would say so
+    # after a long traceback, or in Hive's words); afterwards release what dbt's adapter
+    # keeps open in this process
+    engine = ENGINES.get(target.type)
+    if engine is not None:
+        engine.check_free(target)
     cli_args = [
         command,
         *args,
@@ -108,55 +110,13 @@ def run_dbt(
         with contextlib.chdir(target.project_dir):
             outcome = dbtRunner().invoke(cli_args)
     finally:
-        _release_duckdb()
+        if engine is not None:
+            engine.after_dbt()
     seconds = time.perf_counter() - started
     nodes = _node_results(outcome.result)
     if not outcome.success:
         raise ScorehouseError(_failure_message(command, target, nodes, outcome.exception))
     return DbtRun(args=(command, *args), nodes=nodes, seconds=seconds)
-
-
-def _check_duckdb_unlocked(target: Target) -> None:
-    """Fail early, and readably, when another process holds the target's DuckDB file.
-
-    dbt would report it only after a long traceback on the terminal.
-    """
-    if target.type != "duckdb":
-        return
-    import duckdb
-
-    from scorehouse.warehouse import duckdb_path
-
-    path = duckdb_path(target)
-    if not path.is_file():
-        return
-    try:
-        duckdb.connect(str(path)).close()
-    except duckdb.IOException as error:
-        if "lock" in str(error).lower():
-            raise ScorehouseError(f"cannot run dbt: {_explain(str(error))}") from error
-        raise
-    except duckdb.Error:
-        pass  # e.g. already open in this process with other settings: dbt will share it
-
-
-def _release_duckdb() -> None:
-    """Close the DuckDB database dbt-duckdb keeps open in this process after a command.
-
-    dbt-duckdb caches one connection per process and may hold it (and the file's lock)
-    after the command returns. Closed here, the file is free for other processes at once,
-    and the next command opens the file its own project names rather than reusing one whose
-    relative path meant another folder.
-    """
-    try:
-        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-    except ImportError:  # dbt-duckdb not installed: nothing to release
-        return
-    with DuckDBConnectionManager._LOCK:
-        env = DuckDBConnectionManager._ENV
-        DuckDBConnectionManager._ENV = None
-        if env is not None:
-            env.close()
 
 
 def _node_results(result: Any) -> tuple[NodeResult, ...]:
@@ -210,7 +170,7 @@ def _explain(reason: str) -> str:
     """dbt's message, with a hint for the one error users hit most: a locked DuckDB file."""
     if "could not set lock" in reason.lower():
         return (
-            f"{reason} (the DuckDB file is held by another process, e.g. a notebook, a "
+            f"{reason} (the DuckDB file is locked by another process, e.g. a notebook, a "
             "running dbt or scorehouse: close it and try again)"
         )
     return reason

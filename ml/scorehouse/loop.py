@@ -1,5 +1,7 @@
 """``scorehouse run``: the whole scheduled loop, one command for cron, Airflow or Dagster.
 
+Its stages are :data:`scorehouse.pipeline.STAGES`, in order:
+
 1. **features** — ``dbt build`` of every relation the declared models train on and score,
    everything upstream of them, and their tests;
 2. **retrain** — train each model whose newest version is older than its refresh cadence
@@ -7,13 +9,14 @@
    spec's metric thresholds on its holdout is promoted (``--promote gated``, the default);
    otherwise it stays a challenger, shadow-scored, and a human decides. Every model's
    scoring SQL is then regenerated from its champion;
-3. **score** — ``dbt build`` of the scoring models and everything downstream of them,
-   monitoring models included;
+3. **score** and **monitoring** — ``dbt build`` of the scoring models, then of the
+   monitoring models that read the score histories;
 4. **monitor** — ``scorehouse monitor``: SLA rules, alerts, webhook, kill switch;
-5. **rescore** — only when the monitor switched a model to its rule or off: the scoring
-   models are built again, so the switch takes effect in this run rather than the next;
+5. **rescore** — only when the monitor switched a model to its rule or off: score and
+   monitoring again, so the switch takes effect in this run rather than the next;
 6. **segments** — ``dbt build`` of the audiences from the final scores: members, holdout,
-   sync view, membership history, export log and offline conversions;
+   sync view, membership history, export log and offline conversions (when the project
+   declares contacts);
 7. **uplift** — the uplift tables, campaign tests and every model's keep / rebuild /
    switch-off verdict (``scorehouse uplift``), when the project declares campaigns or
    audiences.
@@ -31,24 +34,22 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
-from scorehouse import selectors
-from scorehouse.dbt import run_dbt
+from scorehouse import pipeline, selectors
+from scorehouse.engines import connect
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.artifacts import verified_dir
-from scorehouse.lifecycle.gate import why_held
-from scorehouse.lifecycle.registry import Registry, now
-from scorehouse.lifecycle.spec import Spec
-from scorehouse.lifecycle.train import TrainResult, train_model
 from scorehouse.monitoring.monitor import MonitorReport, run_monitor, select_specs
+from scorehouse.monitoring.summary import format_report
 from scorehouse.monitoring.webhook import DEFAULT_SETTINGS, WebhookSettings
 from scorehouse.project import Project, Target
+from scorehouse.registry.gate import why_held
+from scorehouse.registry.versions import Registry, now
+from scorehouse.scoring import serving
 from scorehouse.scoring.compile_models import compile_models
+from scorehouse.spec import Spec
+from scorehouse.training.train import TrainResult, train_model
 from scorehouse.uplift.lift import run_uplift
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session
 
 PROMOTE_POLICIES = ("gated", "never")
 Echo = Callable[[str], None]
@@ -109,8 +110,11 @@ class Loop:
         self.report = LoopReport()
 
     @contextmanager
-    def step(self, name: str, needs: tuple[str, ...] = ()) -> Iterator[Step | None]:
-        """Run a step unless a step it needs failed or was skipped; record its outcome."""
+    def step(self, name: str, needs: tuple[str, ...] | None = None) -> Iterator[Step | None]:
+        """Run a step unless a step it needs (by default, what its stage needs) failed or
+        was skipped; record its outcome."""
+        if needs is None:
+            needs = pipeline.STAGE[name].needs
         step = Step(name)
         self.report.steps.append(step)
         blocked = [s.name for s in self.report.steps if s.name in needs and s.status != "ok"]
@@ -130,29 +134,25 @@ class Loop:
         finally:
             step.seconds = time.perf_counter() - started
 
-    def dbt_build(self, *args: str) -> str:
-        run = run_dbt(self.target, "build", *args, quiet=self.quiet)
-        tests = run.count("test") + run.count("unit_test")
-        return f"{run.count('model')} models, {tests} tests in {run.seconds:.0f} s"
+    def build(self, stage: str) -> str:
+        """``dbt build`` of ``stage``; what it built, in words."""
+        return pipeline.describe(pipeline.build(self.project, self.target, stage, quiet=self.quiet))
 
-    def score(self, project: Project) -> str:
-        """The scoring models, then the monitoring models that read what they wrote."""
-        scored = self.dbt_build(*selectors.scoring(project))
-        monitored = self.dbt_build(*selectors.monitoring())
-        return f"scoring: {scored}; monitoring: {monitored}"
+    def dbt_stage(self, name: str) -> None:
+        """The dbt build of stage ``name`` as a step of the loop."""
+        with self.step(name) as step:
+            if step is not None:
+                step.detail = self.build(name)
 
     def retrain(self, specs: dict[str, Spec], promote: str) -> None:
-        con = connect(self.target)
-        try:
-            registry = Registry(Session(con), self.target.schema)
+        with connect(self.target) as con:
+            registry = Registry(con, self.target.schema)
             registry.ensure_tables()
             due = [
                 n
                 for n in sorted(specs)
                 if is_due(registry.versions(n), specs[n].sla.refresh_days, now())
             ]
-        finally:
-            con.disconnect()
         failures = []
         for name in due:
             try:
@@ -183,13 +183,8 @@ class Loop:
             else "automatic promotion is off (--promote never)"
         )
         if why_not is None:
-            con = connect(self.target)
-            try:
-                Registry(Session(con), self.target.schema).promote(
-                    spec, result.version, partial(verified_dir, self.project.root)
-                )
-            finally:
-                con.disconnect()
+            # the loop regenerates every model's scoring SQL once retraining is done
+            serving.promote(self.project, self.target, spec.name, result.version, regenerate=False)
             self.echo(
                 f"{spec.name} v{result.version} promoted: it beats its rule, meets its thresholds"
             )
@@ -222,23 +217,14 @@ def run_loop(
         raise ValueError(promote)
     specs = select_specs(project)
     loop = Loop(project, target, echo, quiet, require_beats_rule)
-    relations = sorted(
-        {s.data.relation for s in specs.values()} | {s.data.score_relation for s in specs.values()}
-    )
-    with loop.step("features") as step:
-        if step is not None:
-            # cautious: a test that also reads a model outside the selection (a relationships
-            # test to an unselected table) is left out rather than run against nothing
-            selection = ["--select", *[f"+{r}" for r in relations]]
-            step.detail = loop.dbt_build(*selection, "--indirect-selection", "cautious")
+    loop.dbt_stage("features")
     if retrain:
-        with loop.step("retrain", needs=("features",)) as step:
+        with loop.step("retrain") as step:
             if step is not None:
                 loop.retrain(specs, promote)
                 step.detail = ", ".join(loop.report.retrained) or "nothing due"
-    with loop.step("score", needs=("features",)) as step:
-        if step is not None:
-            step.detail = loop.score(project)
+    loop.dbt_stage("score")
+    loop.dbt_stage("monitoring")
     with loop.step("monitor") as step:
         if step is not None:
             loop.report.monitor = run_monitor(project, target, webhook=webhook, settings=settings)
@@ -249,22 +235,42 @@ def run_loop(
     if switched:
         with loop.step("rescore") as step:
             if step is not None:
-                step.detail = f"{', '.join(switched)} switched: " + loop.score(project)
-    with loop.step("segments", needs=("score", "rescore")) as step:
+                builds = "; ".join(f"{s}: {loop.build(s)}" for s in ("score", "monitoring"))
+                step.detail = f"{', '.join(switched)} switched: {builds}"
+    with loop.step("segments") as step:
         if step is not None:
             if project.var("scorehouse_contacts"):
-                step.detail = loop.dbt_build(*selectors.segments(project))
+                step.detail = loop.build("segments")
             else:
                 step.detail = "no contacts declared (var scorehouse_contacts): no audiences"
-    with loop.step("uplift", needs=("score",)) as step:
+    with loop.step("uplift") as step:
         if step is not None:
             if selectors.uplift_enabled(project):
-                result = run_uplift(project, target, quiet=quiet)
+                built = loop.build("uplift")
+                result = run_uplift(project, target)
                 judged = ", ".join(
                     f"{name} {verdict.verdict or 'no verdict'}"
                     for name, (_, verdict) in sorted(result.verdicts.items())
                 )
-                step.detail = f"{len(result.lift)} campaign(s) measured; {judged or 'no model'}"
+                measured = f"{len(result.lift)} campaign(s) measured"
+                step.detail = f"{built}; {measured}; {judged or 'no model'}"
             else:
                 step.detail = "no campaigns or audiences declared"
     return loop.report
+
+
+def format_loop(report: LoopReport) -> list[str]:
+    """What ``scorehouse run`` prints: a line per step, the monitor's report, and whether
+    anything needs a human."""
+    width = max((len(s.name) for s in report.steps), default=0) + 2
+    lines = [""]
+    for s in report.steps:
+        lines.append(f"{s.name:<{width}}{s.status:<8}{s.seconds:>7.1f} s  {s.detail}".rstrip())
+    if report.monitor is not None:
+        lines.append("")
+        lines += format_report(report.monitor, verdict=False)  # the loop's verdict follows
+    lines.append("")
+    reasons = report.attention()
+    if not reasons:
+        return [*lines, "nothing needs a human"]
+    return [*lines, "needs a human:", *(f"  - {reason}" for reason in reasons)]

@@ -15,8 +15,8 @@ import yaml
 
 from scorehouse import __version__
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.spec import Spec, SpecError
 from scorehouse.project import Project
+from scorehouse.spec import Spec, SpecError
 
 PACKAGE = "scorehouse"
 _SNAPSHOT = re.compile(r"{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)")

@@ -7,15 +7,21 @@ of the project they are written to (var ``scorehouse_generated_dir``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from scorehouse.project import Project
 
 MONITORING = "scorehouse.monitoring"
 UPLIFT = "scorehouse.uplift"
 SEGMENTS = "scorehouse.segments"
-PACKAGE = "package:scorehouse"
 # a test of a selected input that also reads an unselected model (a relationships test) is
 # left out, not run against whatever that model holds
 CAUTIOUS = ("--indirect-selection", "cautious")
+
+
+def features(relations: Iterable[str]) -> tuple[str, ...]:
+    """The relations the models train on and score, everything upstream, and their tests."""
+    return ("--select", *[f"+{r}" for r in sorted(set(relations))], *CAUTIOUS)
 
 
 def generated(project: Project) -> str:
@@ -56,9 +62,3 @@ def uplift_enabled(project: Project) -> bool:
 
 def monitoring() -> tuple[str, ...]:
     return ("--select", MONITORING)
-
-
-def project_models(project: Project) -> tuple[str, ...]:
-    """Everything of the project itself (staging, features, its own models and tests),
-    without the generated scoring models and without the package's models."""
-    return ("--exclude", generated(project), PACKAGE)

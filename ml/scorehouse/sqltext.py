@@ -2,7 +2,7 @@
 models): quoted and escaped here, never pasted between quotes.
 
 SQL that scorehouse runs itself binds its values as parameters instead (see
-:mod:`scorehouse.warehouse.session`); the dbt macros quote through ``scorehouse.sql_string``.
+:mod:`scorehouse.engines`); the dbt macros quote through ``scorehouse.sql_string``.
 """
 
 from __future__ import annotations

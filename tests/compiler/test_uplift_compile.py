@@ -17,7 +17,7 @@ from sklearn.preprocessing import StandardScaler
 
 import scorehouse
 from scorehouse.errors import UnsupportedEstimatorError
-from scorehouse.uplift.estimators import ClassTransformationUplift, TwoModelUplift
+from scorehouse.estimators import ClassTransformationUplift, TwoModelUplift
 from tests.compiler.harness import ABS_TOL, ROW_ID, _float, scorable, with_row_id
 from tests.compiler.test_models_exact import _data as shared_data
 from tests.compiler.test_models_exact import _with_missing, probe_frame

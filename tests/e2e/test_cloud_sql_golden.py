@@ -43,10 +43,10 @@ from threadpoolctl import threadpool_limits
 
 from scorehouse.dbt import run_dbt
 from scorehouse.demo import load_demo
-from scorehouse.lifecycle.train import train_model
+from scorehouse.engines import connect
 from scorehouse.project import Target
 from scorehouse.scoring.compile_models import compile_models
-from scorehouse.warehouse import connect
+from scorehouse.training.train import train_model
 from tests.support.golden import UPDATE, models_in, read_golden, write_golden
 from tests.support.project import Warehouse, copy_project, duckdb_output, edit_spec, target_of
 
@@ -194,7 +194,7 @@ def _at_timezone(node: exp.Expression) -> exp.Expression:
 
 
 def _rows(con, sql: str) -> pd.DataFrame:
-    frame = con.raw_sql(sql).fetch_df()
+    frame = con.read_arrow(sql).to_pandas()
     frame = frame[[c for c in frame.columns if c not in VOLATILE]]
     return frame.sort_values(list(frame.columns), na_position="first").reset_index(drop=True)
 
@@ -237,10 +237,7 @@ def test_golden_file_read_back_gives_the_model_rows(lab, folder, name, dialect):
     tree = sqlglot.parse_one(read_golden(golden_path(folder, name, dialect)), read=dialect)
     if dialect == "trino":
         tree = tree.transform(_at_timezone)
-    con = connect(lab.target)
-    try:
+    with connect(lab.target) as con:
         got = _rows(con, tree.sql(dialect="duckdb"))
         want = _rows(con, f"select * from {lab.target.schema}.{name}")
-    finally:
-        con.disconnect()
     _assert_same_rows(got, want, f"{name} via {dialect}")

@@ -28,18 +28,18 @@ import sklearn
 from sklearn import metrics
 from threadpoolctl import threadpool_limits
 
+from scorehouse import pipeline
 from scorehouse.dbt import DbtRun, run_dbt
 from scorehouse.demo import load_demo
+from scorehouse.engines import connect
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle import artifacts
-from scorehouse.lifecycle.data import normalise, read_training_rows
-from scorehouse.lifecycle.registry import Registry
-from scorehouse.lifecycle.spec import Spec, load_spec
-from scorehouse.lifecycle.train import TrainResult, model_paths, train_model
 from scorehouse.project import Project, Target
+from scorehouse.registry import artifacts
+from scorehouse.registry.versions import Registry
 from scorehouse.scoring.compile_models import compile_models
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session
+from scorehouse.spec import Spec, load_spec
+from scorehouse.training.data import normalise, read_training_rows
+from scorehouse.training.train import TrainResult, train_model
 from tests.support.project import (
     Warehouse,
     edit_spec,
@@ -52,7 +52,6 @@ pytestmark = pytest.mark.slow
 CUSTOMERS = 1500
 SEED = 11
 EXACT = 1e-12
-SCORING = ("--select", "path:models/ml")
 FEATURE_MODELS = ("--select", "+customer_training")
 
 
@@ -91,13 +90,13 @@ class Lab:
         return Warehouse(self.target)
 
     def spec(self, name: str = "churn") -> Spec:
-        return load_spec(model_paths(self.project), name)
+        return load_spec(self.project.model_paths, name)
 
     def table(self, name: str) -> pd.DataFrame:
         return self.warehouse.read(self.schema, name)
 
     def score(self) -> DbtRun:
-        return run_dbt(self.target, "build", *SCORING, quiet=True)
+        return pipeline.build(self.project, self.target, "score", quiet=True)
 
     def compile(self, name: str = "churn") -> list[Path]:
         return compile_models(self.project, self.target, name)
@@ -106,20 +105,16 @@ class Lab:
     def registry(self) -> Iterator[Registry]:
         con = connect(self.target)
         try:
-            yield Registry(Session(con), self.schema)
+            yield Registry(con, self.schema)
         finally:
-            con.disconnect()
+            con.close()
 
     def latest_rows(self, spec: Spec) -> pd.DataFrame:
-        """The newest cutoff's rows of the relation the model scores, read through Ibis and
-        normalised as training normalises them (NULL categories as NaN)."""
+        """The newest cutoff's rows of the relation the model scores, normalised as training
+        normalises them (NULL categories as NaN)."""
+        frame = self.table(spec.data.score_relation)
         cutoff = spec.data.cutoff
-        con = connect(self.target)
-        try:
-            t = con.table(spec.data.score_relation, database=self.schema)
-            frame = t.filter(t[cutoff] == t[cutoff].max()).to_pandas()
-        finally:
-            con.disconnect()
+        frame = frame[frame[cutoff] == frame[cutoff].max()]
         return by_key(normalise(frame, spec), spec)
 
     def holdout_rows(self, spec: Spec) -> pd.DataFrame:
@@ -239,7 +234,7 @@ def test_versions_row_records_lineage(lab):
     try:
         rows = read_training_rows(con, spec, lab.schema)
     finally:
-        con.disconnect()
+        con.close()
     assert row["data_hash"] == artifacts.frame_digest(rows)  # same rows, same hash
     libraries = json.loads(row["library_versions"])
     assert libraries["scikit-learn"] == sklearn.__version__
@@ -334,7 +329,7 @@ def test_reference_distributions(lab):
     try:
         rows = read_training_rows(con, spec, lab.schema)
     finally:
-        con.disconnect()
+        con.close()
     # Numeric bins hold lower < x <= upper, the first open below, the last open above.
     recency = bins[(bins["column_name"] == "recency_days") & ~bins["is_null"]]
     x = rows["recency_days"]

@@ -23,15 +23,15 @@ import pytest
 from click.testing import CliRunner
 from threadpoolctl import threadpool_limits
 
+from scorehouse import pipeline
 from scorehouse.cli.main import cli
 from scorehouse.dbt import run_dbt
 from scorehouse.demo import load_demo
-from scorehouse.lifecycle.spec import Spec, load_spec
-from scorehouse.lifecycle.train import model_paths, train_model
+from scorehouse.engines import connect
 from scorehouse.project import Project, Target
 from scorehouse.scoring.compile_models import compile_models
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session
+from scorehouse.spec import Spec, load_spec
+from scorehouse.training.train import train_model
 from tests.support.project import (
     Warehouse,
     copy_project,
@@ -48,7 +48,6 @@ pytestmark = pytest.mark.slow
 CUSTOMERS = 1500
 SEED = 11
 EXACT = 1e-12
-SCORING = ("--select", "path:models/ml")
 FEATURES = ("--select", "+customer_training", "+customer_features")
 
 
@@ -60,7 +59,7 @@ class Lab:
 
     @property
     def spec(self) -> Spec:
-        return load_spec(model_paths(self.project), "churn")
+        return load_spec(self.project.model_paths, "churn")
 
     def table(self, name: str) -> pd.DataFrame:
         frame = Warehouse(self.target).read(self.target.schema, name)
@@ -70,7 +69,7 @@ class Lab:
         return self.table("churn_scores").sort_values("customer_id").reset_index(drop=True)
 
     def score(self) -> None:
-        run_dbt(self.target, "build", *SCORING, quiet=True)
+        pipeline.build(self.project, self.target, "score", quiet=True)
 
     def scorehouse(self, *args: str) -> Any:
         return CliRunner().invoke(cli, ["--project-dir", str(self.project.root), *args])
@@ -79,9 +78,9 @@ class Lab:
     def warehouse(self) -> Iterator[Fixture]:
         con = connect(self.target)
         try:
-            yield Fixture(Session(con), self.target.schema)
+            yield Fixture(con, self.target.schema)
         finally:
-            con.disconnect()
+            con.close()
 
     def passport(self) -> dict[str, Any]:
         with self.warehouse() as fx:
@@ -105,7 +104,7 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
         run_dbt(target, "run", *FEATURES, quiet=True)
         train_model(project, target, "churn")
         compile_models(project, target, "churn")
-        run_dbt(target, "build", *SCORING, quiet=True)
+        pipeline.build(project, target, "score", quiet=True)
     first = Lab(project, target, pd.DataFrame())
     first.model_scores = first.scores()
     assert set(first.model_scores["scored_by"]) == {"model"} and len(first.model_scores) > 1000
@@ -208,7 +207,7 @@ def test_enable_restores_the_models_scores_and_records_who(lab):
 def test_the_scheduled_loop_retrains_an_overdue_model(lab):
     with lab.warehouse() as fx:
         for table in ("ml_model_versions", "ml_passports"):
-            fx.session.execute(
+            fx.con.execute(
                 f"UPDATE {fx.table(table)} SET trained_at = trained_at - INTERVAL 40 DAY "
                 "WHERE model_name = 'churn'"
             )

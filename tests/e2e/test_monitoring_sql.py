@@ -22,13 +22,14 @@ import pytest
 from sklearn import metrics
 from threadpoolctl import threadpool_limits
 
+from scorehouse import pipeline
 from scorehouse.dbt import DbtRun, run_dbt
 from scorehouse.demo import load_demo
 from scorehouse.demo.drift import FIRST_DRIFTED_CUTOFF, NEW_AGE_BANDS
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.train import train_model
 from scorehouse.project import Project, Target
 from scorehouse.scoring.compile_models import compile_models
+from scorehouse.training.train import train_model
 from tests.support.project import (
     Warehouse,
     edit_spec,
@@ -47,7 +48,6 @@ BACKFILLED = ("2025-07-01", "2025-08-01")  # scored with var scorehouse_score_cu
 NEWEST = "2025-09-01"  # scored by default
 CUTOFFS = tuple(pd.Timestamp(c) for c in (*BACKFILLED, NEWEST))
 FIRST_DRIFTED = pd.Timestamp(FIRST_DRIFTED_CUTOFF)
-MONITORING = ("--select", "scorehouse.monitoring")
 TABLES = (
     "ml_scores", "ml_drift_bins", "ml_score_bins", "ml_score_drift", "ml_feature_drift",
     "ml_outcomes", "ml_quality", "ml_calibration", "ml_freshness",
@@ -91,7 +91,7 @@ def lab(request, tmp_path_factory) -> Iterator[Lab]:
         quiet=True,
     )
     # Nothing trained or compiled yet (the purchase spec never will be): the models build empty.
-    run_dbt(lab.target, "build", *MONITORING, quiet=True)
+    pipeline.build(project, lab.target, "monitoring", quiet=True)
     lab.empty_counts = lab.count_rows()
     with threadpool_limits(limits=1):
         train_model(project, lab.target, "churn")
@@ -107,7 +107,7 @@ def lab(request, tmp_path_factory) -> Iterator[Lab]:
             quiet=True,
         )
     run_dbt(lab.target, "run", "--select", "path:models/ml", quiet=True)
-    lab.build = run_dbt(lab.target, "build", *MONITORING, quiet=True)
+    lab.build = pipeline.build(project, lab.target, "monitoring", quiet=True)
     yield lab
 
 

@@ -30,11 +30,10 @@ from click.testing import CliRunner
 
 from scorehouse.cli.main import cli
 from scorehouse.dbt import run_dbt
+from scorehouse.engines import connect
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.artifacts import load_pipeline, verified_dir
 from scorehouse.project import Project, Target, find_project
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session
+from scorehouse.registry.artifacts import load_pipeline, verified_dir
 from tests.support.project import (
     EXAMPLE,
     REPO,
@@ -252,15 +251,26 @@ class Lab:
         """Every table and view of every schema of the warehouse."""
         con = connect(self.target)
         try:
-            rows = Session(con).fetchall("SELECT table_name FROM information_schema.tables")
+            rows = con.fetchall("SELECT table_name FROM information_schema.tables")
         finally:
-            con.disconnect()
+            con.close()
         return {str(row[0]) for row in rows}
 
 
 def _invoke(root: Path, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["--project-dir", str(root), *args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a crash shows its traceback, not a bare exit code
     return result.exit_code, result.output
+
+
+def _copy_with_seeds(root: Path) -> None:
+    """The subscription project into ``root`` with its raw tables as seeds (git keeps no
+    empty ``seeds/`` folder, so it is made here)."""
+    shutil.copytree(SOURCE, root, dirs_exist_ok=True)
+    (root / "seeds").mkdir(exist_ok=True)
+    for name, frame in raw_tables(np.random.default_rng(SEED)).items():
+        frame.to_csv(root / "seeds" / f"{name}.csv", index=False)
 
 
 @pytest.fixture(
@@ -268,9 +278,7 @@ def _invoke(root: Path, *args: str) -> tuple[int, str]:
 )
 def lab(request, tmp_path_factory) -> Iterator[Lab]:
     root = tmp_path_factory.mktemp(f"subscription-{request.param}")
-    shutil.copytree(SOURCE, root, dirs_exist_ok=True)
-    for name, frame in raw_tables(np.random.default_rng(SEED)).items():
-        frame.to_csv(root / "seeds" / f"{name}.csv", index=False)
+    _copy_with_seeds(root)
     if request.param == "duckdb":
         output = duckdb_output(root / "warehouse.duckdb", schema="analytics")
     else:
@@ -385,9 +393,7 @@ def test_no_relation_of_the_retailer_exists(lab):
 def _fresh(root: Path) -> Target:
     """The subscription project in ``root`` on DuckDB, its own models built, nothing of
     scorehouse's declared."""
-    shutil.copytree(SOURCE, root, dirs_exist_ok=True)
-    for name, frame in raw_tables(np.random.default_rng(SEED)).items():
-        frame.to_csv(root / "seeds" / f"{name}.csv", index=False)
+    _copy_with_seeds(root)
     output = duckdb_output(root / "warehouse.duckdb", schema="analytics")
     (root / "profiles.yml").write_text(
         yaml.safe_dump({PROFILE: {"target": "dev", "outputs": {"dev": output}}})

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import shutil
 import subprocess
+from html import escape
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -21,10 +24,13 @@ import pytest
 from click.testing import CliRunner
 from sklearn.linear_model import LogisticRegression
 
+from scorehouse.catalogue import PASSPORTS
 from scorehouse.cli.main import cli
-from scorehouse.lifecycle.registry import TABLES
-from scorehouse.report.curves import qini_curve, uplift_by_decile, uplift_curve
-from scorehouse.uplift.estimators import TwoModelUplift
+from scorehouse.estimators import TwoModelUplift
+from scorehouse.metrics.curves import qini_curve, uplift_by_decile, uplift_curve
+from scorehouse.registry.passport import join_reasons
+from scorehouse.report import ReportData, render_report
+from scorehouse.spec import Degradation
 from tests.support.project import duckdb_output, write_profile
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -39,6 +45,20 @@ CHROMIUM_FLAGS = (
 )
 CUTOFFS = [dt.date(2025, m, 1) for m in (6, 7, 8, 9)]
 CAMPAIGN = {"campaign_id": 7, "campaign_name": "New collection", "channel": "email"}
+REASONS = (
+    "beats the rule by 44 conversions (95 % CI 12 to 76)",
+    "earns 1 830 EUR a month against 400 EUR upkeep",
+)
+# the churn model's sla.degradation: its own score PSI limit, not the usual 0.25
+DEGRADATION = (
+    Degradation("score_psi", above=0.2),
+    Degradation("roc_auc", below_passport_minus=0.05),
+)
+
+
+def _degradation_rules(rules: tuple[Degradation, ...]) -> str:
+    """ml_passports.degradation_rules as the registry writes it from the spec."""
+    return json.dumps([r.describe() for r in rules])
 
 
 def _campaign(n: int = 6000, seed: int = 0) -> tuple[np.ndarray, ...]:
@@ -125,8 +145,8 @@ def _uplift_rows() -> dict[str, list[dict]]:
                 "model_name": "churn",
                 "model_version": 2,
                 "verdict": "keep",
-                "verdict_reasons": '["beats the rule by 44 conversions (95 % CI 12 to 76)", '
-                '"earns 1 830 EUR a month against 400 EUR upkeep"]',
+                # stored as the registry stores reasons, so the fixture cannot drift from it
+                "verdict_reasons": join_reasons(REASONS),
                 "budget_share": 0.3,
                 "campaigns": 1,
                 "conversions_difference": 44.0,
@@ -141,7 +161,7 @@ def _uplift_rows() -> dict[str, list[dict]]:
 
 
 def _registry_rows() -> dict[str, list[dict]]:
-    passport = {c: None for c, _ in TABLES["ml_passports"]}
+    passport = dict.fromkeys(PASSPORTS.names)
     passport.update(
         model_name="churn",
         task="binary",
@@ -156,9 +176,10 @@ def _registry_rows() -> dict[str, list[dict]]:
         trained_at=dt.datetime(2025, 5, 30),
         maintenance_cost_per_month=400.0,
         currency="EUR",
+        degradation_rules=_degradation_rules(DEGRADATION),
     )
     bare = {
-        **{c: None for c, _ in TABLES["ml_passports"]},
+        **dict.fromkeys(PASSPORTS.names),
         "model_name": "purchase",
         "task": "binary",
     }
@@ -193,6 +214,7 @@ def _monitoring_rows() -> dict[str, list[dict]]:
             "n_rows": 100,
             "mean_predicted": d / 11,
             "observed_rate": d / 11 * (1 + 0.05 * i),
+            "calibration_gap": d / 11 - d / 11 * (1 + 0.05 * i),
         }
         for i, c in enumerate(CUTOFFS)
         for d in range(1, 11)
@@ -307,6 +329,102 @@ def test_an_unknown_model_is_named(full):
     assert "no model nope" in result.output
 
 
+SECTION_ORDER = ["passport", "quality", "lift", "deciles", "curves", "calibration", "drift",
+                 "verdict"]  # fmt: skip
+
+
+def _section(html: str, anchor: str) -> str:
+    return html.split(f'<section id="{anchor}">')[1].split("</section>")[0]
+
+
+def _chart(html: str, title: str) -> str:
+    (chart,) = re.findall(
+        rf'<svg class="chart"[^>]*aria-label="{re.escape(title)}".*?</svg>', html, flags=re.S
+    )
+    return chart
+
+
+def _series(chart: str) -> dict[str, list[float]]:
+    """The y of each series' points, by series name, in the order drawn."""
+    groups = re.findall(r'<g class="series" data-name="([^"]*)">(.*?)</g>', chart, flags=re.S)
+    return {name: [float(y) for y in re.findall(r'data-y="([^"]+)"', g)] for name, g in groups}
+
+
+def test_the_sections_come_in_their_order(full):
+    html = (full / "out" / "churn.html").read_text()
+    assert re.findall(r'<section id="([^"]+)">', html) == SECTION_ORDER
+    assert html.index('id="verdict-summary"') < html.index('<section id="passport">')
+
+
+def test_the_stylesheet_is_the_packaged_css_inlined(full):
+    css = resources.files("scorehouse.report").joinpath("report.css").read_text(encoding="utf-8")
+    html = (full / "out" / "churn.html").read_text()
+    (style,) = re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+    assert style.strip() == css.strip() and "td.text" in css
+
+
+def test_a_verdict_with_several_reasons_shows_each_as_a_bullet(full):
+    verdict = _section((full / "out" / "churn.html").read_text(), "verdict")
+    assert re.findall(r"<li>(.*?)</li>", verdict) == list(REASONS)
+
+
+def test_the_score_drift_chart_marks_the_models_own_psi_limit(full):
+    chart = _chart((full / "out" / "churn.html").read_text(), "Score drift over time")
+    assert _series(chart) == {
+        "score PSI": pytest.approx([0.02, 0.06, 0.10, 0.14]),
+        "degraded above 0.2": [0.2, 0.2],
+    }
+
+
+@pytest.mark.parametrize(
+    ("passport", "limit"),
+    [
+        (None, None),  # no passport: no limit, and none made up
+        ({"degradation_rules": None}, None),
+        ({"degradation_rules": _degradation_rules(())}, None),
+        (
+            {"degradation_rules": _degradation_rules(
+                (Degradation("roc_auc", below=0.7), Degradation("feature_psi", above=0.1))
+            )},
+            None,
+        ),
+        ({"degradation_rules": _degradation_rules((Degradation("score_psi", above=0.3),))}, 0.3),
+        (
+            {"degradation_rules": _degradation_rules(
+                (Degradation("score_psi", above=0.3), Degradation("score_psi", above=0.15))
+            )},
+            0.15,
+        ),
+    ],
+)  # fmt: skip
+def test_the_psi_limit_drawn_is_the_passports_score_psi_rule(passport, limit):
+    sections = {"score_drift": _monitoring_rows()["ml_score_drift"]}
+    if passport is not None:
+        sections["passport"] = [{"model_name": "churn", **passport}]
+    data = ReportData("churn", dt.datetime(2025, 10, 2), 2, sections)
+    series = _series(_chart(render_report(data), "Score drift over time"))
+    expected = {} if limit is None else {f"degraded above {limit:g}": [limit, limit]}
+    assert {name: ys for name, ys in series.items() if name != "score PSI"} == expected
+
+
+def test_the_calibration_gap_is_the_warehouses(full):
+    """The gap charted per date is the rows' calibration_gap (from ml_calibration), sized and
+    averaged by rows: the report computes no gap of its own."""
+    html = (full / "out" / "churn.html").read_text()
+    chart = _series(_chart(html, "Calibration gap over time"))
+    assert chart == {"calibration gap": pytest.approx([0.0, 0.025, 0.05, 0.075])}
+    # a warehouse whose gap differs from mean_predicted − observed_rate is taken at its word
+    key = {"model_name": "churn", "model_version": 2, "mean_predicted": 0.3, "observed_rate": 0.3}
+    rows = [
+        {**key, "cutoff": CUTOFFS[0], "decile": 1, "n_rows": 100, "calibration_gap": 0.1},
+        {**key, "cutoff": CUTOFFS[0], "decile": 2, "n_rows": 300, "calibration_gap": -0.02},
+        {**key, "cutoff": CUTOFFS[1], "decile": 1, "n_rows": 100, "calibration_gap": 0.05},
+    ]
+    data = ReportData("churn", dt.datetime(2025, 10, 2), 2, {"calibration": rows})
+    chart = _series(_chart(render_report(data), "Calibration gap over time"))
+    assert chart == {"calibration gap": pytest.approx([(10 + 6) / 400, 0.05])}
+
+
 def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
@@ -350,6 +468,7 @@ def test_chromium_renders_the_report_with_its_charts(full, tmp_path):
 def test_the_report_reads_the_uplift_tables_dbt_builds(backend, tmp_path, request):
     """The uplift tables as ``scorehouse uplift`` builds them (the uplift SQL tests' own
     campaigns and toy model), read and charted by the report."""
+    from scorehouse import pipeline
     from scorehouse.dbt import run_dbt
     from scorehouse.uplift.lift import run_uplift
     from tests.e2e.test_uplift_sql import load, synthetic, toy_models
@@ -367,12 +486,17 @@ def test_the_report_reads_the_uplift_tables_dbt_builds(backend, tmp_path, reques
     parents = ("stg_raw__campaigns", "stg_raw__campaign_assignments", "toy_scores",
                "toy_score_history", "toy_features")  # fmt: skip
     run_dbt(target, "run", "--select", *parents, quiet=True)
-    verdict = run_uplift(project, target, ["toy"]).verdicts["toy"][1].verdict
+    pipeline.build(project, target, "uplift", quiet=True)
+    judged = run_uplift(project, target, ["toy"]).verdicts["toy"][1]
+    verdict = judged.verdict
 
     _report(tmp_path, "toy")
     html = (tmp_path / "out" / "toy.html").read_text()
     assert "No passport yet" in html  # the toy model was scored, never trained here
     assert f'<div class="verdict {verdict}" id="verdict">' in html
+    # the reasons as scorehouse uplift wrote them: one bullet each
+    bullets = re.findall(r"<li>(.*?)</li>", _section(html, "verdict"))
+    assert bullets == [escape(r) for r in judged.reasons]
     for section in ("lift", "deciles", "curves", "verdict"):
         body = html.split(f'<section id="{section}">')[1].split("</section>")[0]
         assert 'class="empty"' not in body, section

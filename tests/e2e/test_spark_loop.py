@@ -24,11 +24,10 @@ from click.testing import CliRunner
 from statsmodels.stats.proportion import proportions_ztest
 
 from scorehouse.cli.main import cli
-from scorehouse.lifecycle.artifacts import load_pipeline, verified_dir
-from scorehouse.lifecycle.data import normalise
-from scorehouse.lifecycle.spec import load_spec
-from scorehouse.lifecycle.train import model_paths
 from scorehouse.project import Project, Target
+from scorehouse.registry.artifacts import load_pipeline, verified_dir
+from scorehouse.spec import load_spec
+from scorehouse.training.data import normalise
 from tests.support.project import Warehouse, copy_project, target_of
 from tests.support.spark_loop import scratch_of, spark_output
 
@@ -80,7 +79,7 @@ def loop(spark_session, tmp_path_factory) -> Iterator[Loop]:
 
 
 def _features(lab: Loop, name: str, cutoff: object) -> tuple[pd.DataFrame, object]:
-    spec = load_spec(model_paths(lab.project), name)
+    spec = load_spec(lab.project.model_paths, name)
     frame = lab.table(spec.data.score_relation)
     frame = frame[pd.to_datetime(frame[spec.data.cutoff]) == pd.Timestamp(cutoff)]
     return normalise(frame, spec), spec

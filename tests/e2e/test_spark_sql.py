@@ -3,7 +3,7 @@
 Each ``spark__`` macro is rendered from its file and run on the test process's
 SparkSession (ANSI mode off, as dbt-spark runs), beside the default it replaces. The
 statements scorehouse itself runs (registry, alerts, uplift tables: ``?`` parameters,
-UPDATE, DELETE, a transaction's rollback) go through ``warehouse.Session`` on Spark.
+UPDATE, DELETE, a transaction's rollback) go through the Spark engine's connection.
 (Decimal literals and the compiled models' types on Spark: tests/compiler/test_spark.py.)
 """
 
@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from scorehouse.warehouse.session import Session, quote
-from scorehouse.warehouse.spark_sql import named_placeholders
+from scorehouse.engines import Connection, quote
+from scorehouse.engines.spark import SparkConnection, SparkEngine
+from scorehouse.engines.spark_statements import named_placeholders
 from tests.support.macros import Macros
 
 REPO = Path(__file__).resolve().parents[2]
@@ -128,16 +129,18 @@ def test_string_agg_ordered_skips_nulls_and_sorts(spark_session):
 
 
 # ---------------------------------------------------------------------------------------
-# scorehouse's own statements through warehouse.Session
+# scorehouse's own statements through the engine's connection
 
 
 @pytest.fixture
-def session(spark_session):
-    import ibis
+def session(spark_session, tmp_path):
+    from tests.support.project import output_target
+    from tests.support.spark_loop import scratch_of, spark_output
 
     spark_session.sql(f"DROP DATABASE IF EXISTS {SCHEMA} CASCADE")
     spark_session.sql(f"CREATE DATABASE {SCHEMA}")
-    s = Session(ibis.pyspark.connect(spark_session))
+    target = output_target(spark_output(scratch_of(spark_session)), tmp_path)
+    s = SparkConnection(SparkEngine(), target, spark_session)
     s.execute(
         f"CREATE TABLE {quote(SCHEMA)}.{quote('t')} "
         '("name" TEXT, "n" INTEGER, "x" FLOAT8, "at" TIMESTAMP, "ok" BOOLEAN)'
@@ -149,7 +152,7 @@ def session(spark_session):
 TABLE = f'"{SCHEMA}"."t"'
 
 
-def rows(session: Session) -> list[tuple]:
+def rows(session: Connection) -> list[tuple]:
     return session.fetchall(f'SELECT "name", "n", "x", "at", "ok" FROM {TABLE} ORDER BY "name"')
 
 
@@ -213,9 +216,9 @@ def test_missing_columns_are_added_and_schemas_listed(session):
 
 
 def test_a_metastore_held_by_a_running_spark_is_named_in_the_error(spark_session, tmp_path):
+    from scorehouse.engines.spark_session import check_metastore_unlocked, metastore_dir
     from scorehouse.errors import ScorehouseError
     from scorehouse.project import Target
-    from scorehouse.warehouse.spark import check_metastore_unlocked, metastore_dir
     from tests.support.spark_loop import scratch_of, spark_output
 
     spark_session.catalog.listDatabases()  # the metastore is booted on first use

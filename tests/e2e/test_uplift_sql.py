@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -26,13 +25,15 @@ from sklift.metrics import qini_auc_score, uplift_at_k, uplift_auc_score, uplift
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW, ttest_ind
 
-from scorehouse.cli.context import Context
+from scorehouse import pipeline
 from scorehouse.cli.main import cli
-from scorehouse.cli.uplift_cmd import demo_step
 from scorehouse.dbt import run_dbt
+from scorehouse.demo_run import DemoRun, measure_uplift
+from scorehouse.engines import connect
 from scorehouse.project import Project, Target
+from scorehouse.registry.passport import split_reasons
 from scorehouse.uplift.lift import UpliftResult, run_uplift
-from scorehouse.warehouse import connect
+from scorehouse.uplift.summary import format_result
 from tests.support.project import (
     TOY_SPEC,
     Warehouse,
@@ -147,15 +148,12 @@ def synthetic(seed: int = 5) -> dict[str, pd.DataFrame]:
 
 
 def load(target: Target, tables: dict[str, pd.DataFrame]) -> None:
-    con = connect(target, create=True)
-    try:
-        con.raw_sql("create schema if not exists raw")
+    with connect(target, create=True) as con:
+        con.execute("create schema if not exists raw")
         for name, frame in tables.items():
             arrow = pa.Table.from_pandas(frame, preserve_index=False)
-            con.create_table(name, schema=arrow.schema, database="raw")
-            con.insert(name, arrow, database="raw")
-    finally:
-        con.disconnect()
+            con.create_table_like("raw", name, arrow.schema)
+            con.append_arrow("raw", name, arrow)
 
 
 def toy_models(project: Project) -> None:
@@ -202,6 +200,7 @@ def lab(request, tmp_path_factory) -> Iterator[Lab]:
         "toy_features",
     )
     run_dbt(target, "run", "--select", *parents, quiet=True)
+    pipeline.build(project, target, "uplift", quiet=True)
     yield Lab(project, target, data, run_uplift(project, target))
 
 
@@ -427,7 +426,7 @@ def test_the_verdict_is_written_for_the_judged_version(lab):
     assert version == 2 and verdict.verdict in {"keep", "rebuild", "switch_off"} and verdict.reasons
     written = lab.table("uplift_verdicts")
     assert list(written.model_name) == ["toy"] and list(written.verdict) == [verdict.verdict]
-    assert written.verdict_reasons[0] == "\n".join(verdict.reasons)
+    assert split_reasons(written.verdict_reasons[0]) == list(verdict.reasons)
 
 
 def test_the_command_prints_lift_and_verdict(lab):
@@ -439,6 +438,7 @@ def test_the_command_prints_lift_and_verdict(lab):
 
 def test_the_demo_step_prints_the_same_report(lab):
     lines: list[str] = []
-    context = Context(lab.project.root, None, None)
-    demo_step(SimpleNamespace(context=context, echo=lines.append, builds=[]))  # type: ignore[arg-type]
-    assert lines[0].startswith("uplift in the warehouse") and "Verdicts:" in lines[1]
+    run = DemoRun(lab.project, lab.target, customers=0, seed=0, echo=lines.append)
+    measure_uplift(run)
+    assert lines[0] == f"uplift: {pipeline.STAGE['uplift'].does}"
+    assert lines[-1] == format_result(lab.result) and "Verdicts:" in lines[-1]

@@ -22,8 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import yaml
 
+from scorehouse.engines import connect, qualified, quote
 from scorehouse.project import Project, Target, find_project, resolve_target
-from scorehouse.warehouse import connect
 from tests.support.postgres import PostgresServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,6 +98,11 @@ def project_on(request: Any, root: Path, database: str) -> Project:
     return copy_project(root, {backend: output})
 
 
+def output_target(output: dict[str, Any], folder: Path, name: str = "dev") -> Target:
+    """A target of ``output``'s settings, for tests that need a warehouse but no project."""
+    return Target("scorehouse", name, output, folder / "profiles.yml", folder)
+
+
 def target_of(project: Project, name: str | None = None) -> Target:
     return resolve_target(project, name, project.root)
 
@@ -126,40 +131,38 @@ def drop_audiences(project: Project, model: str) -> None:
 
 
 class Warehouse:
-    """Reads tables of a target's warehouse into pandas, through Ibis."""
+    """Reads tables of a target's warehouse into pandas, each call on a connection of its
+    own (closed at once, so that dbt can open a DuckDB file next)."""
 
     def __init__(self, target: Target) -> None:
         self.target = target
 
     def read(self, schema: str, name: str) -> pd.DataFrame:
-        con = connect(self.target)
-        try:
-            return con.table(name, database=schema).to_pandas()
-        finally:
-            con.disconnect()
+        with connect(self.target) as con:
+            table = con.read_arrow(f"SELECT * FROM {qualified(schema, name)}")
+        return table.to_pandas(date_as_object=False)
 
     def execute(self, *statements: str) -> None:
-        con = connect(self.target)
-        try:
+        with connect(self.target) as con:
             for sql in statements:
-                con.raw_sql(sql)
-        finally:
-            con.disconnect()
+                con.execute(sql)
 
 
 # ---------------------------------------------------------------------------------------
 # A toy project: one small table and one spec, no dbt models, for fast lifecycle tests
 
 TOY_CUTOFFS = ("2025-01-01", "2025-02-01", "2025-03-01")
-TOY_SCHEMA = {
-    "customer_id": "int64",
-    "cutoff_date": "date",
-    "x1": "float64",
-    "x2": "float64",
-    "seg": "string",
-    "rule_score": "float64",
-    "label": "int64",
-}
+TOY_SCHEMA = pa.schema(
+    [
+        ("customer_id", pa.int64()),
+        ("cutoff_date", pa.date32()),
+        ("x1", pa.float64()),
+        ("x2", pa.float64()),
+        ("seg", pa.string()),
+        ("rule_score", pa.float64()),
+        ("label", pa.int64()),
+    ]
+)
 TOY_SPEC: dict[str, Any] = {
     "task": "binary",
     "description": "Who answers the toy offer.",
@@ -250,15 +253,9 @@ def toy_project(
     )
     project = find_project(dest)
     target = target_of(project)
-    con = connect(target, create=True)
-    try:
-        if target.schema not in con.list_databases():
-            con.create_database(target.schema)
-        # Created empty, then filled: Ibis 12 creating a table from rows in memory fails
-        # on DuckDB with sqlglot 30 (it drops a helper view by an empty name).
-        con.create_table("toy_features", schema=TOY_SCHEMA, database=target.schema)
-        rows = pa.Table.from_pandas(toy_rows(customers), preserve_index=False)
-        con.insert("toy_features", rows, database=target.schema)
-    finally:
-        con.disconnect()
+    with connect(target, create=True) as con:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(target.schema)}")
+        con.create_table_like(target.schema, "toy_features", TOY_SCHEMA)
+        rows = pa.Table.from_pandas(toy_rows(customers), schema=TOY_SCHEMA, preserve_index=False)
+        con.append_arrow(target.schema, "toy_features", rows)
     return project

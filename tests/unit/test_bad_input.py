@@ -26,16 +26,15 @@ from click.testing import CliRunner
 
 from scorehouse import names
 from scorehouse.cli.main import cli
+from scorehouse.engines import connect
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle import artifacts
-from scorehouse.lifecycle.artifacts import folder_digest, verified_dir
-from scorehouse.lifecycle.registry import Registry
-from scorehouse.lifecycle.spec import SpecError, find_specs, load_spec
-from scorehouse.lifecycle.train import train_model
 from scorehouse.project import Project, find_project
+from scorehouse.registry import artifacts
+from scorehouse.registry.artifacts import folder_digest, verified_dir
+from scorehouse.registry.versions import Registry
 from scorehouse.scoring.compile_models import compile_models
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session
+from scorehouse.spec import SpecError, find_specs, load_spec
+from scorehouse.training.train import train_model
 from tests.support.macros import Macros
 from tests.support.project import (
     TOY_SPEC,
@@ -66,11 +65,11 @@ def _sql(project: Project, statement: str) -> None:
 def _versions(project: Project, target_name: str | None = None) -> list[dict[str, Any]]:
     con = connect(target_of(project, target_name))
     try:
-        registry = Registry(Session(con), "main")
+        registry = Registry(con, "main")
         registry.ensure_tables()
         return registry.versions()
     finally:
-        con.disconnect()
+        con.close()
 
 
 # --- names --------------------------------------------------------------------------------
@@ -264,9 +263,9 @@ def test_a_losing_first_version_says_so_on_its_passport(tmp_path):
     assert result.status == "champion" and "does not beat" in result.held
     con = connect(target_of(project))
     try:
-        (passport,) = Registry(Session(con), "main").passports()
+        (passport,) = Registry(con, "main").passports()
     finally:
-        con.disconnect()
+        con.close()
     assert "does NOT beat its rule baseline" in passport["warnings"]
     assert passport["serving"] == "model"
 
@@ -278,9 +277,9 @@ def test_a_webhook_url_is_stored_on_the_passport_without_its_secret(tmp_path):
     train_model(project, target_of(project), "toy")
     con = connect(target_of(project))
     try:
-        (passport,) = Registry(Session(con), "main").passports()
+        (passport,) = Registry(con, "main").passports()
     finally:
-        con.disconnect()
+        con.close()
     assert passport["alert_channel"] == "https://hooks.example.com/…"
 
 
@@ -293,11 +292,11 @@ def test_require_beats_rule_keeps_a_losing_first_version_waiting(tmp_path):
     assert "waits as a challenger" in outcome.output
     con = connect(target_of(project))
     try:
-        registry = Registry(Session(con), "main")
+        registry = Registry(con, "main")
         (passport,) = registry.passports()
         assert [v["status"] for v in registry.versions("toy")] == ["challenger"]
     finally:
-        con.disconnect()
+        con.close()
     assert passport["champion_version"] is None and passport["serving"] == "rule"
 
 

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
+import pyarrow as pa
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -18,9 +18,11 @@ from click.testing import CliRunner
 from scorehouse.cli.main import cli
 from scorehouse.demo import generate, load_demo
 from scorehouse.demo.schema import TABLE_NAMES
-from scorehouse.demo.write import LOADING_SUFFIX, _PostgresWriter, _Writer, write_batches
+from scorehouse.demo.write import LOADING_SUFFIX, write_batches
+from scorehouse.engines import Connection, connect, qualified
+from scorehouse.engines.duckdb import DuckDBConnection
+from scorehouse.engines.postgres import PostgresConnection
 from scorehouse.project import Project, Target, find_project, resolve_target
-from scorehouse.warehouse import connect
 
 SMALL = 1000
 CUTOFFS = (dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1))
@@ -62,24 +64,20 @@ def project_dir(tmp_path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _opened(project_dir: Path) -> Iterator[Any]:
-    con = connect(_target(project_dir)[1], create=True)
-    try:
+def _opened(project_dir: Path) -> Iterator[Connection]:
+    with connect(_target(project_dir)[1], create=True) as con:
         yield con
-    finally:
-        con.disconnect()
 
 
-def _names(con: Any, sql: str) -> set[str]:
-    # Not con.list_databases() nor con.sql(): with duckdb 2.0 they fail in Ibis 12.
-    return {row[0] for row in con.raw_sql(sql).fetchall()}
+def _names(con: Connection, sql: str) -> set[str]:
+    return {row[0] for row in con.fetchall(sql)}
 
 
-def _schemas(con: Any) -> set[str]:
+def _schemas(con: Connection) -> set[str]:
     return _names(con, "SELECT schema_name FROM information_schema.schemata")
 
 
-def _loading_tables(con: Any) -> set[str]:
+def _loading_tables(con: Connection) -> set[str]:
     return _names(
         con,
         "SELECT table_name FROM information_schema.tables "
@@ -87,8 +85,12 @@ def _loading_tables(con: Any) -> set[str]:
     )
 
 
-def _counts(con: Any, schema: str = "raw") -> dict[str, int]:
-    return {name: int(con.table(name, database=schema).count().execute()) for name in TABLE_NAMES}
+def _count(con: Connection, schema: str, name: str) -> int:
+    return int(con.fetchall(f"SELECT count(*) FROM {qualified(schema, name)}")[0][0])
+
+
+def _counts(con: Connection, schema: str = "raw") -> dict[str, int]:
+    return {name: _count(con, schema, name) for name in TABLE_NAMES}
 
 
 def _generated_counts(customers: int, seed: int) -> dict[str, int]:
@@ -105,18 +107,18 @@ def _assert_untouched(project_dir: Path, before: dict[str, int]) -> None:
         assert _loading_tables(con) == set()
 
 
-def _fail_on_rename(monkeypatch, writer: type[_Writer], table: str) -> list[str]:
+def _fail_on_rename(monkeypatch, connection: type[Connection], table: str) -> list[str]:
     """Make the publishing transaction fail when it renames ``table``; returns the SQL run."""
-    real_execute = writer.execute
+    real_execute = connection.execute
     statements: list[str] = []
 
-    def failing_execute(self, sql):
+    def failing_execute(self, sql, params=()):
         statements.append(sql)
         if sql.startswith("ALTER TABLE") and f'"{table}{LOADING_SUFFIX}"' in sql:
             raise RuntimeError("connection lost")
-        real_execute(self, sql)
+        real_execute(self, sql, params)
 
-    monkeypatch.setattr(writer, "execute", failing_execute)
+    monkeypatch.setattr(connection, "execute", failing_execute)
     return statements
 
 
@@ -144,13 +146,15 @@ def test_failure_while_loading_leaves_the_previous_tables(project_dir, monkeypat
     before = load_demo(project, target, SMALL, seed=3).rows
     calls = []
 
-    def failing_append(self, name, table):
+    real_append = DuckDBConnection.append_arrow
+
+    def failing_append(self, schema, name, table):
         calls.append(name)
         if len(calls) > 1:
             raise RuntimeError("disk full")
-        self.con.insert(name, table, database=self.schema)
+        real_append(self, schema, name, table)
 
-    monkeypatch.setattr(_Writer, "append", failing_append)
+    monkeypatch.setattr(DuckDBConnection, "append_arrow", failing_append)
     with pytest.raises(RuntimeError, match="disk full"):
         load_demo(project, target, SMALL + 200, seed=4)
     assert calls == ["customers" + LOADING_SUFFIX, "orders" + LOADING_SUFFIX]
@@ -161,7 +165,7 @@ def test_failure_while_publishing_rolls_back(project_dir, monkeypatch):
     """The swap replaces tables one by one: a failure halfway must undo all of it."""
     project, target = _target(project_dir)
     before = load_demo(project, target, SMALL, seed=3).rows
-    statements = _fail_on_rename(monkeypatch, _Writer, "orders")
+    statements = _fail_on_rename(monkeypatch, DuckDBConnection, "orders")
     with pytest.raises(RuntimeError, match="connection lost"):
         load_demo(project, target, SMALL + 200, seed=4)
     assert 'DROP TABLE IF EXISTS "raw"."customers"' in statements  # it was halfway
@@ -277,16 +281,17 @@ def test_postgres_target_gets_the_same_tables(pg_project):
     with _opened(pg_project) as con:
         assert _counts(con) == report.rows
         assert _loading_tables(con) == set()
-        types = con.table("campaign_assignments", database="raw").schema()
-        assert str(types["converted_at"]).startswith("timestamp")
-        assert con.table("customers", database="raw").customer_id.max().execute() == SMALL
+        types = con.relation_types("raw", "campaign_assignments")
+        assert pa.types.is_timestamp(types["converted_at"])
+        top = con.fetchall('SELECT max(customer_id) FROM "raw"."customers"')[0][0]
+        assert top == SMALL
 
 
 @pytest.mark.postgres
 def test_postgres_failure_while_publishing_rolls_back(pg_project, monkeypatch):
     project, target = _target(pg_project)
     before = load_demo(project, target, SMALL, seed=3).rows
-    _fail_on_rename(monkeypatch, _PostgresWriter, "orders")
+    _fail_on_rename(monkeypatch, PostgresConnection, "orders")
     with pytest.raises(RuntimeError, match="connection lost"):
         load_demo(project, target, SMALL + 200, seed=4)
     _assert_untouched(pg_project, before)

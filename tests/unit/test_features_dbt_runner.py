@@ -117,7 +117,7 @@ def test_run_dbt_reports_a_locked_duckdb_file_before_running(tiny_project: Path)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         started = time.perf_counter()
-        with pytest.raises(ScorehouseError, match="held by another process"):
+        with pytest.raises(ScorehouseError, match="is locked by another process"):
             run_dbt(target, "run", quiet=True)
         assert time.perf_counter() - started < 5  # refused up front, dbt never started
     finally:

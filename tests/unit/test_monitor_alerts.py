@@ -35,7 +35,7 @@ class Hook:
 
 def run(fx: Fixture, spec, hook: Hook | None = None, clock: Clock | None = None, **kwargs):
     return monitor(
-        fx.session,
+        fx.con,
         fx.schema,
         {spec.name: spec},
         webhook=HOOK if hook else None,
@@ -198,7 +198,7 @@ def test_dry_run_writes_nothing(fx):
     assert [a.rule for a in report.models[0].new] == ["roc_auc below_passport_minus 0.05"]
     assert passport(fx)["serving"] == "model"
     assert hook.posts == []
-    tables = {r[0] for r in fx.session.fetchall("SELECT table_name FROM information_schema.tables")}
+    tables = {r[0] for r in fx.con.fetchall("SELECT table_name FROM information_schema.tables")}
     assert "ml_alerts" not in tables
 
 
@@ -213,8 +213,8 @@ def test_a_model_without_champion_is_noted(fx):
 def test_missing_monitoring_tables_are_named(fx):
     spec = make_spec()
     fx.add_champion(spec)
-    fx.session.execute('DROP TABLE "main"."ml_quality"')
-    fx.session.execute('ALTER TABLE "main"."ml_freshness" DROP COLUMN is_stale')
+    fx.con.execute('DROP TABLE "main"."ml_quality"')
+    fx.con.execute('ALTER TABLE "main"."ml_freshness" DROP COLUMN is_stale')
     with pytest.raises(
         ScorehouseError,
         match=r"main.ml_quality does not exist; main.ml_freshness lacks column\(s\) is_stale",

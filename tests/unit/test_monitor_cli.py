@@ -8,20 +8,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import ibis
 import pytest
 from click.testing import CliRunner
 
-from scorehouse import loop, selectors
+from scorehouse import loop, pipeline, selectors
 from scorehouse.cli.main import cli
 from scorehouse.dbt import DbtRun
+from scorehouse.engines import connect
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.artifacts import folder_digest
-from scorehouse.lifecycle.evaluate import Metric
-from scorehouse.lifecycle.train import TrainResult
+from scorehouse.metrics.quality import Metric
 from scorehouse.project import find_project
-from scorehouse.warehouse.session import Session
+from scorehouse.registry.artifacts import folder_digest
+from scorehouse.training.train import TrainResult
+from tests.support.project import duckdb_output, output_target
 from tests.unit.test_monitor_fixtures import (
+    SCHEMA,
     TRAINED_AT,
     Fixture,
     make_spec,
@@ -46,11 +47,9 @@ def project(tmp_path, monkeypatch) -> Path:
 
 @contextmanager
 def warehouse(root: Path) -> Iterator[Fixture]:
-    con = ibis.duckdb.connect(str(root / "warehouse.duckdb"))
-    try:
-        yield Fixture(Session(con))
-    finally:
-        con.disconnect()
+    output = duckdb_output(root / "warehouse.duckdb", SCHEMA, threads=1)
+    with connect(output_target(output, root), create=True) as con:
+        yield Fixture(con)
 
 
 def scorehouse(root: Path, *args: str):
@@ -114,7 +113,7 @@ def test_monitor_errors(project):
     unknown = scorehouse(project, "monitor", "--model", "nope")
     assert unknown.exit_code == 1 and "no model spec named nope" in unknown.output
     with warehouse(project) as fx:
-        fx.session.execute('DROP TABLE "main"."ml_score_drift"')
+        fx.con.execute('DROP TABLE "main"."ml_score_drift"')
     missing = scorehouse(project, "monitor")
     assert missing.exit_code == 1
     assert "table main.ml_score_drift does not exist" in missing.output
@@ -168,7 +167,8 @@ class Stubs:
 @pytest.fixture
 def stubs(project, monkeypatch) -> Stubs:
     stubs = Stubs(project)
-    for name in ("run_dbt", "train_model", "compile_models"):
+    monkeypatch.setattr(pipeline, "run_dbt", stubs.run_dbt)
+    for name in ("train_model", "compile_models"):
         monkeypatch.setattr(loop, name, getattr(stubs, name))
     return stubs
 
@@ -176,18 +176,26 @@ def stubs(project, monkeypatch) -> Stubs:
 def test_loop_runs_every_step_and_promotes_a_better_version(project, stubs):
     result = scorehouse(project, "run", "--quiet")
     assert result.exit_code == 0, result.output
+    stage = pipeline.STAGE
+    toy = find_project(project)
+    assert stage["features"].selection(toy) == (
+        "--select",
+        "+toy_features",
+        "--indirect-selection",
+        "cautious",
+    )
     assert stubs.calls == [
-        ("dbt", "build", "--select", "+toy_features", "--indirect-selection", "cautious"),
+        ("dbt", "build", *stage["features"].selection(toy)),
         ("train", "toy"),  # trained 2025-09-02, a month ago at least: due
         ("compile", "toy"),
-        ("dbt", "build", *selectors.scoring(find_project(project))),
-        ("dbt", "build", *selectors.monitoring()),
+        ("dbt", "build", *stage["score"].selection(toy)),
+        ("dbt", "build", *stage["monitoring"].selection(toy)),
         # the toy project declares no contacts and no campaigns: no segments, no uplift
     ]
     with warehouse(project) as fx:
         assert fx.registry.champion("toy")["version"] == 2
     steps = [line.split()[:2] for line in result.output.splitlines() if line[:1].isalpha()]
-    for step in ("features", "retrain", "score", "monitor", "segments", "uplift"):
+    for step in ("features", "retrain", "score", "monitoring", "monitor", "segments", "uplift"):
         assert [step, "ok"] in steps
     assert "no contacts declared (var scorehouse_contacts)" in result.output
     assert "toy v2 promoted" in result.output
@@ -219,4 +227,4 @@ def test_loop_still_monitors_after_a_failed_build_and_rescores_after_a_switch(pr
         line for line in result.output.splitlines() if line.startswith(("retrain", "score "))
     ]
     assert all("skipped" in line for line in skipped) and len(skipped) == 2
-    assert any(line.startswith("rescore  ok") for line in result.output.splitlines())
+    assert ["rescore", "ok"] in [line.split()[:2] for line in result.output.splitlines()]

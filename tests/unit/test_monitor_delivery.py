@@ -32,7 +32,7 @@ from tests.unit.test_monitor_webhook import Receiver, degraded
 
 FAST = WebhookSettings(timeout=2.0, attempts=3, backoff=0.01)
 # the module, not the function scorehouse.monitoring exports under the same name
-monitor_module = importlib.import_module("scorehouse.monitoring.monitor")
+delivery = importlib.import_module("scorehouse.monitoring.delivery")
 
 fx = test_monitor_fixtures.fx  # the warehouse fixtures, shared
 project = test_monitor_cli.project
@@ -45,11 +45,11 @@ def no_env_webhook(monkeypatch) -> None:
 
 
 def run(fx, specs, clock, url: str | None = None):
-    return monitor(fx.session, fx.schema, specs, webhook=url, settings=FAST, clock=clock)
+    return monitor(fx.con, fx.schema, specs, webhook=url, settings=FAST, clock=clock)
 
 
 def tables(fx) -> set[str]:
-    return {r[0] for r in fx.session.fetchall("SELECT table_name FROM information_schema.tables")}
+    return {r[0] for r in fx.con.fetchall("SELECT table_name FROM information_schema.tables")}
 
 
 # ---------------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def test_a_file_webhook_is_refused_before_anything_is_written(fx, tmp_path):
     target = tmp_path / "hook.json"
     target.write_text("{}")
     with pytest.raises(ScorehouseError, match=r"--webhook file://.*scheme 'file'"):
-        monitor(fx.session, fx.schema, {"toy": spec}, webhook=target.as_uri(), clock=Clock())
+        monitor(fx.con, fx.schema, {"toy": spec}, webhook=target.as_uri(), clock=Clock())
     assert "ml_alerts" not in tables(fx)
     assert passport(fx)["serving"] == "model"  # no action either
     assert target.read_text() == "{}"
@@ -83,17 +83,17 @@ def test_alert_channel_and_environment_urls_are_checked_too(fx, monkeypatch):
     fx.healthy(spec)
     fx.set_auc(spec, model=0.70, rule=0.68)
     with pytest.raises(ScorehouseError, match=r"alert_channel of model 'toy'.*scheme 'file'"):
-        monitor(fx.session, fx.schema, {"toy": spec}, clock=Clock())
+        monitor(fx.con, fx.schema, {"toy": spec}, clock=Clock())
     monkeypatch.setenv("SCOREHOUSE_WEBHOOK_URL", "ftp://files.example/drop")
     channel = make_spec(on_breach="fallback", alert_channel="#ml-alerts")
     with pytest.raises(ScorehouseError, match=r"SCOREHOUSE_WEBHOOK_URL.*scheme 'ftp'"):
-        monitor(fx.session, fx.schema, {"toy": channel}, clock=Clock())
+        monitor(fx.con, fx.schema, {"toy": channel}, clock=Clock())
     assert "ml_alerts" not in tables(fx) and passport(fx)["serving"] == "model"
 
     # A channel name is not a URL: the alert goes to the environment's webhook, naming it.
     with Receiver([]) as server:
         monkeypatch.setenv("SCOREHOUSE_WEBHOOK_URL", server.url)
-        monitor(fx.session, fx.schema, {"toy": channel}, settings=FAST, clock=Clock())
+        monitor(fx.con, fx.schema, {"toy": channel}, settings=FAST, clock=Clock())
     (request,) = server.posts()
     fields = [f["text"] for f in request["json"]["blocks"][2]["fields"]]
     assert "*Channel*\n#ml-alerts" in fields
@@ -150,17 +150,17 @@ def test_redirects_are_not_followed():
 def test_an_alert_recorded_without_webhook_is_posted_once_a_webhook_is_set(fx):
     spec = degraded(fx)
     clock = Clock()
-    first = monitor(fx.session, fx.schema, {"toy": spec}, clock=clock)
+    first = monitor(fx.con, fx.schema, {"toy": spec}, clock=clock)
     assert alerts(fx)[0]["delivery_status"] == "not_configured"
     assert "none configured; 1 new alert(s)" in "\n".join(format_report(first))
-    waiting = monitor(fx.session, fx.schema, {"toy": spec}, clock=clock)
+    waiting = monitor(fx.con, fx.schema, {"toy": spec}, clock=clock)
     assert "1 alert(s) wait for a webhook" in "\n".join(format_report(waiting))
     with Receiver([]) as server:
         monitor(
-            fx.session, fx.schema, {"toy": spec}, webhook=server.url, settings=FAST, clock=clock
+            fx.con, fx.schema, {"toy": spec}, webhook=server.url, settings=FAST, clock=clock
         )
         monitor(
-            fx.session, fx.schema, {"toy": spec}, webhook=server.url, settings=FAST, clock=clock
+            fx.con, fx.schema, {"toy": spec}, webhook=server.url, settings=FAST, clock=clock
         )
     (request,) = server.posts()  # once, not again on the run after
     (row,) = alerts(fx)
@@ -175,15 +175,15 @@ def test_an_alert_recorded_without_webhook_is_posted_once_a_webhook_is_set(fx):
 def test_a_resolved_alert_never_delivered_is_posted_as_resolved(fx):
     spec = degraded(fx)
     clock = Clock()
-    monitor(fx.session, fx.schema, {"toy": spec}, clock=clock)
+    monitor(fx.con, fx.schema, {"toy": spec}, clock=clock)
     fx.set_auc(spec, model=0.79, rule=0.68)
-    monitor(fx.session, fx.schema, {"toy": spec}, clock=clock)
+    monitor(fx.con, fx.schema, {"toy": spec}, clock=clock)
     assert [(a["status"], a["delivery_status"]) for a in alerts(fx)] == [
         ("resolved", "not_configured")
     ]
     with Receiver([]) as server:
         report = monitor(
-            fx.session, fx.schema, {"toy": spec}, webhook=server.url, settings=FAST, clock=clock
+            fx.con, fx.schema, {"toy": spec}, webhook=server.url, settings=FAST, clock=clock
         )
     (request,) = server.posts()
     assert "(resolved since: no longer observed)" in request["json"]["text"]
@@ -200,14 +200,14 @@ def test_alerts_of_a_model_this_run_does_not_monitor_wait_for_its_run(fx):
         fx.healthy(spec)
         fx.set_auc(spec, model=0.70, rule=0.68)
     clock = Clock()
-    monitor(fx.session, fx.schema, specs, clock=clock)
+    monitor(fx.con, fx.schema, specs, clock=clock)
     with Receiver([]) as server:
         only_a = {"a": specs["a"]}
-        monitor(fx.session, fx.schema, only_a, webhook=server.url, settings=FAST, clock=clock)
+        monitor(fx.con, fx.schema, only_a, webhook=server.url, settings=FAST, clock=clock)
         assert [r["json"]["text"].split(":")[0] for r in server.posts()] == ["[error] a v1"]
         status = {a["model_name"]: a["delivery_status"] for a in alerts(fx)}
         assert status == {"a": "delivered", "b": "not_configured"}
-        monitor(fx.session, fx.schema, specs, webhook=server.url, settings=FAST, clock=clock)
+        monitor(fx.con, fx.schema, specs, webhook=server.url, settings=FAST, clock=clock)
     assert [r["json"]["text"].split(":")[0] for r in server.posts()] == [
         "[error] a v1",
         "[error] b v1",
@@ -234,7 +234,7 @@ def test_a_url_with_credentials_is_redacted_everywhere(fx):
     with Receiver([], default=echo) as server:
         url = credentialed(server)
         failed = monitor(
-            fx.session, fx.schema, {"toy": spec}, webhook=url, settings=settings, clock=clock
+            fx.con, fx.schema, {"toy": spec}, webhook=url, settings=settings, clock=clock
         )
     (request, _) = server.posts()
     assert request["path"] == "/services/T0/B0/s3cr3t-path?token=s3cr3t-q"
@@ -253,7 +253,7 @@ def test_a_url_with_credentials_is_redacted_everywhere(fx):
     with Receiver([]) as server:
         url = credentialed(server)
         done = monitor(
-            fx.session, fx.schema, {"toy": spec}, webhook=url, settings=settings, clock=clock
+            fx.con, fx.schema, {"toy": spec}, webhook=url, settings=settings, clock=clock
         )
     printed = "\n".join(format_report(done))
     assert f"1 alert(s) delivered to {server.base}/…" in printed
@@ -325,11 +325,11 @@ def test_the_duckdb_file_is_free_while_the_webhook_is_called(project: Path):
     with warehouse(project) as fx:
         (row,) = alerts(fx)
         assert (row["delivery_status"], row["delivery_attempts"]) == ("delivered", 1)
-        assert fx.session.fetchall('SELECT x FROM "main"."probe"') == [(1,)]
+        assert fx.con.fetchall('SELECT x FROM "main"."probe"') == [(1,)]
 
 
 def test_outcomes_that_cannot_be_recorded_are_reported_and_posted_again(fx, monkeypatch):
-    monkeypatch.setattr(monitor_module, "RECORD_WAITS", (0.0, 0.0))
+    monkeypatch.setattr(delivery, "RECORD_WAITS", (0.0, 0.0))
     spec = degraded(fx)
     clock = Clock()
     opened: list[str] = []
@@ -339,7 +339,7 @@ def test_outcomes_that_cannot_be_recorded_are_reported_and_posted_again(fx, monk
         opened.append("open")
         if len(opened) > 1:
             raise ScorehouseError("the DuckDB file warehouse.duckdb is locked by another process")
-        yield fx.session
+        yield fx.con
 
     with Receiver([]) as server:
         report = monitor_with(
@@ -357,7 +357,7 @@ def test_outcomes_that_cannot_be_recorded_are_reported_and_posted_again(fx, monk
         (row,) = alerts(fx)
         assert row["delivery_status"] == "pending"  # not lost: posted again next run
         monitor(
-            fx.session, fx.schema, {"toy": spec}, webhook=server.url, settings=FAST, clock=clock
+            fx.con, fx.schema, {"toy": spec}, webhook=server.url, settings=FAST, clock=clock
         )
     first, again = server.posts()
     assert first["headers"][DELIVERY_HEADER] == again["headers"][DELIVERY_HEADER] == row["alert_id"]
@@ -382,7 +382,7 @@ def test_a_hanging_webhook_gets_one_delivery_id_per_alert_and_others_get_their_t
     with Receiver([], default=hang_for_a) as server:
         started = time.perf_counter()
         report = monitor(
-            fx.session, fx.schema, specs, webhook=server.url, settings=settings, clock=Clock()
+            fx.con, fx.schema, specs, webhook=server.url, settings=settings, clock=Clock()
         )
         elapsed = time.perf_counter() - started
     rows = {a["model_name"]: a for a in alerts(fx)}

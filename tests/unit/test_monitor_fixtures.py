@@ -15,14 +15,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import ibis
 import pytest
 
-from scorehouse.lifecycle.registry import Registry
-from scorehouse.lifecycle.spec import Spec, parse_spec
+from scorehouse.engines import Connection, connect, quote
 from scorehouse.monitoring.contract import CONTRACT
-from scorehouse.warehouse.session import Session, quote
-from tests.support.project import TOY_SPEC, duckdb_output, write_profile, write_spec
+from scorehouse.registry.versions import Registry
+from scorehouse.spec import Spec, parse_spec
+from tests.support.project import (
+    TOY_SPEC,
+    duckdb_output,
+    output_target,
+    postgres_output,
+    write_profile,
+    write_spec,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = "main"
@@ -57,20 +63,20 @@ def write_project(root: Path, specs: dict[str, dict[str, Any]], database: Path) 
 class Fixture:
     """A warehouse schema holding a registered champion and the monitoring tables."""
 
-    def __init__(self, session: Session, schema: str = SCHEMA):
-        self.session = session
+    def __init__(self, con: Connection, schema: str = SCHEMA):
+        self.con = con
         self.schema = schema
-        self.registry = Registry(session, schema)
+        self.registry = Registry(con, schema)
 
     def table(self, name: str) -> str:
         return f"{quote(self.schema)}.{quote(name)}"
 
     def create_contract_tables(self) -> None:
         """Every contract table, empty; an existing table or view of the name is replaced."""
-        self.session.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.schema)}")
-        cascade = " CASCADE" if self.session.backend == "postgres" else ""
+        self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.schema)}")
+        cascade = self.con.drop_cascade
         kinds = dict(
-            self.session.fetchall(
+            self.con.fetchall(
                 "SELECT table_name, table_type FROM information_schema.tables "
                 "WHERE table_schema = ?",
                 [self.schema],
@@ -79,19 +85,19 @@ class Fixture:
         for name, columns in CONTRACT.items():
             if name in kinds:
                 kind = "VIEW" if "VIEW" in str(kinds[name]).upper() else "TABLE"
-                self.session.execute(f"DROP {kind} {self.table(name)}{cascade}")
+                self.con.execute(f"DROP {kind} {self.table(name)}{cascade}")
             cols = ", ".join(f"{quote(c)} {t}" for c, t in columns)
-            self.session.execute(f"CREATE TABLE {self.table(name)} ({cols})")
+            self.con.execute(f"CREATE TABLE {self.table(name)} ({cols})")
 
     def insert(self, table: str, **values: Any) -> None:
         names = ", ".join(quote(c) for c in values)
         marks = ", ".join("?" for _ in values)
-        self.session.execute(
+        self.con.execute(
             f"INSERT INTO {self.table(table)} ({names}) VALUES ({marks})", list(values.values())
         )
 
     def clear(self, table: str, model: str) -> None:
-        self.session.execute(f"DELETE FROM {self.table(table)} WHERE model_name = ?", [model])
+        self.con.execute(f"DELETE FROM {self.table(table)} WHERE model_name = ?", [model])
 
     def add_champion(self, spec: Spec, version: int = 1, auc: float = PASSPORT_AUC) -> None:
         """A champion version with its holdout metrics, and the passport serving it."""
@@ -163,7 +169,7 @@ class Fixture:
 
     def set_score_psi(self, spec: Spec, psi: float, version: int = 1) -> None:
         """A newer scoring cutoff with this PSI (older cutoffs stay, as in the real table)."""
-        latest = self.session.fetchall(
+        latest = self.con.fetchall(
             f"SELECT max(cutoff) FROM {self.table('ml_score_drift')} WHERE model_name = ?",
             [spec.name],
         )[0][0]
@@ -180,7 +186,7 @@ class Fixture:
 
     def set_auc(self, spec: Spec, model: float, rule: float, version: int = 1) -> None:
         """The quality rows of the newest matured cutoff, for the model and the rule."""
-        self.session.execute(
+        self.con.execute(
             f"DELETE FROM {self.table('ml_quality')} WHERE model_name = ? AND cutoff = ?",
             [spec.name, dt.date(2025, 7, 1)],
         )
@@ -201,45 +207,35 @@ class Fixture:
 
     def update(self, table: str, model: str, **values: Any) -> None:
         sets = ", ".join(f"{quote(c)} = ?" for c in values)
-        self.session.execute(
+        self.con.execute(
             f"UPDATE {self.table(table)} SET {sets} WHERE model_name = ?", [*values.values(), model]
         )
 
     def rows(
         self, table: str, where: str = "", params: list[Any] | None = None
     ) -> list[dict[str, Any]]:
-        cursor_rows = self.session.fetchall(
+        return self.con.read_rows(
             f"SELECT * FROM {self.table(table)} {'WHERE ' + where if where else ''}", params or []
         )
-        names = [
-            r[0]
-            for r in self.session.fetchall(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
-                "AND table_name = ? ORDER BY ordinal_position",
-                [self.schema, table],
-            )
-        ]
-        return [dict(zip(names, row, strict=True)) for row in cursor_rows]
 
 
 @pytest.fixture
-def fx(request) -> Iterator[Fixture]:
+def fx(request, tmp_path) -> Iterator[Fixture]:
     """The monitoring tables in an empty warehouse: in-memory DuckDB, or a fresh PostgreSQL
     database with ``indirect`` parametrisation."""
     if getattr(request, "param", "duckdb") == "postgres":
         db = request.getfixturevalue("postgres_server").create_database("scorehouse_monitor")
-        con = ibis.postgres.connect(
-            host=db.host, port=db.port, user=db.user, password=db.password, database=db.dbname
-        )
-        fixture = Fixture(Session(con), schema="analytics")
+        con = connect(output_target(postgres_output(db), tmp_path))
+        fixture = Fixture(con, schema="analytics")
     else:
-        con = ibis.duckdb.connect()
-        fixture = Fixture(Session(con))
+        output = duckdb_output(tmp_path / "warehouse.duckdb", SCHEMA, threads=1)
+        con = connect(output_target(output, tmp_path), create=True)
+        fixture = Fixture(con)
     fixture.create_contract_tables()
     try:
         yield fixture
     finally:
-        con.disconnect()
+        con.close()
 
 
 class Clock:

@@ -7,10 +7,8 @@ import math
 
 import pytest
 
-from scorehouse.lifecycle.evaluate import Metric
-from scorehouse.lifecycle.spec import DEGRADATION_METRICS, SpecError
-from scorehouse.lifecycle.train import TrainResult
 from scorehouse.loop import gate, is_due
+from scorehouse.metrics.quality import Metric
 from scorehouse.monitoring.actions import serving_after
 from scorehouse.monitoring.alerts import new_alert, plan
 from scorehouse.monitoring.observe import Observations
@@ -25,6 +23,8 @@ from scorehouse.monitoring.rules import (
     WARNING,
     evaluate,
 )
+from scorehouse.spec import DEGRADATION_METRICS, SpecError
+from scorehouse.training.train import TrainResult
 from tests.unit.test_monitor_fixtures import make_spec
 
 CUTOFF = dt.date(2025, 9, 1)

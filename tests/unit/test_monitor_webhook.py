@@ -145,7 +145,7 @@ def test_the_webhook_receives_the_alert(fx):
     spec = degraded(fx)
     with Receiver([]) as server:
         report = monitor(
-            fx.session, fx.schema, {"toy": spec}, webhook=server.url, settings=FAST, clock=Clock()
+            fx.con, fx.schema, {"toy": spec}, webhook=server.url, settings=FAST, clock=Clock()
         )
     (request,) = server.requests
     assert request["path"] == "/services/T000/B000/secret-token"
@@ -215,7 +215,7 @@ def test_an_undelivered_alert_stays_recorded_and_is_posted_next_run(fx, failure)
     with Receiver([], default=failure) as server:
         started = time.perf_counter()
         report = monitor(
-            fx.session, fx.schema, {"toy": spec}, webhook=server.url, settings=settings, clock=clock
+            fx.con, fx.schema, {"toy": spec}, webhook=server.url, settings=settings, clock=clock
         )
         elapsed = time.perf_counter() - started
     assert len(server.requests) == 2 and elapsed < 5
@@ -235,7 +235,7 @@ def test_an_undelivered_alert_stays_recorded_and_is_posted_next_run(fx, failure)
     # Next run, the webhook works again: the same alert is posted, once, and marked delivered.
     with Receiver([]) as server:
         again = monitor(
-            fx.session, fx.schema, {"toy": spec}, webhook=server.url, settings=settings, clock=clock
+            fx.con, fx.schema, {"toy": spec}, webhook=server.url, settings=settings, clock=clock
         )
     (request,) = server.requests
     assert "roc_auc below the passport's value minus 0.05" in request["json"]["text"]

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 import scorehouse
 from scorehouse.cli.main import cli
-from scorehouse.lifecycle.spec import SpecError, load_spec
-from scorehouse.lifecycle.train import train_model
+from scorehouse.spec import SpecError, load_spec
+from scorehouse.training.train import train_model
 from tests.support.project import TOY_SPEC, target_of, toy_project
 
 

@@ -19,14 +19,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from scorehouse.catalogue import PASSPORTS, REGISTRY
 from scorehouse.cli.main import cli
+from scorehouse.engines import connect
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.registry import TABLES, Registry
-from scorehouse.lifecycle.spec import load_spec
-from scorehouse.lifecycle.train import model_paths, train_model
+from scorehouse.gateway import Gateway
 from scorehouse.project import Project, Target
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session
+from scorehouse.registry.versions import Registry
+from scorehouse.spec import load_spec
+from scorehouse.training.train import train_model
 from tests.support.project import TOY_SPEC, postgres_output, target_of, toy_project, write_spec
 
 SCORES = ("--no-compile",)
@@ -55,21 +56,21 @@ def registry_state(target: Target) -> dict[str, list[tuple]]:
     """Every row of the four ml_ tables, in a stable order."""
     con = connect(target)
     try:
-        session = Session(con)
+        session = con
         return {
             table: sorted(session.fetchall(f"select * from {target.schema}.{table}"), key=repr)
-            for table in TABLES
+            for table in (t.name for t in REGISTRY)
         }
     finally:
-        con.disconnect()
+        con.close()
 
 
 def registry_rows(target: Target) -> list[dict]:
     con = connect(target)
     try:
-        return Registry(Session(con), target.schema).versions()
+        return Registry(con, target.schema).versions()
     finally:
-        con.disconnect()
+        con.close()
 
 
 def artifact_files(project: Project) -> list[str]:
@@ -102,8 +103,7 @@ def test_training_twice_gives_versions_one_and_two(toy):
     assert {r[1] for r in state["ml_metrics"]} == {1, 2}
     assert {r[1] for r in state["ml_reference_distributions"]} == {1, 2}
     (passport,) = state["ml_passports"]
-    columns = [c for c, _ in TABLES["ml_passports"]]
-    passport = dict(zip(columns, passport, strict=True))
+    passport = dict(zip(PASSPORTS.names, passport, strict=True))
     assert (passport["champion_version"], passport["challenger_version"]) == (1, 2)
     assert passport["kill_switch_owner"] == "head-of-crm@example.com"
     # The registry records the folders relative to the project, with their digests.
@@ -120,10 +120,10 @@ def test_training_twice_gives_versions_one_and_two(toy):
 def test_promote_and_rollback(toy):
     project, target = toy
     train(*toy), train(*toy), train(*toy)
-    spec = load_spec(model_paths(project), "toy")
+    spec = load_spec(project.model_paths, "toy")
     con = connect(target)
     try:
-        registry = Registry(Session(con), target.schema)
+        registry = Registry(con, target.schema)
         with pytest.raises(ScorehouseError, match=r"no earlier champion to roll back to"):
             registry.rollback(spec)
         registry.promote(spec, 3)
@@ -148,7 +148,7 @@ def test_promote_and_rollback(toy):
         (passport,) = registry.passports()
         assert (passport["champion_version"], passport["challenger_version"]) == (1, 2)
     finally:
-        con.disconnect()
+        con.close()
 
 
 # ---------------------------------------------------------------------------------------
@@ -161,16 +161,16 @@ def test_failure_inside_register_rolls_everything_back(toy, monkeypatch):
     train(*toy)
     before, files = registry_state(target), artifact_files(project)
 
-    real_insert = Registry._insert
+    real_insert = Gateway.insert
     calls = []
 
-    def insert_then_fail(self, name, rows):
-        calls.append(name)
+    def insert_then_fail(self, table, rows):
+        calls.append(table.name)
         if len(calls) == 2:
             raise RuntimeError("injected: the warehouse went away")
-        real_insert(self, name, rows)
+        real_insert(self, table, rows)
 
-    monkeypatch.setattr(Registry, "_insert", insert_then_fail)
+    monkeypatch.setattr(Gateway, "insert", insert_then_fail)
     with pytest.raises(RuntimeError, match="injected"):
         train(*toy)
     assert calls == ["ml_model_versions", "ml_metrics"]
@@ -351,9 +351,9 @@ def test_cli_train_models_promote_rollback(toy, run_cli):
     ]
     con = connect(target)
     try:
-        v1 = Registry(Session(con), target.schema).version("toy", 1)
+        v1 = Registry(con, target.schema).version("toy", 1)
     finally:
-        con.disconnect()
+        con.close()
     due = (v1["trained_at"] + dt.timedelta(days=30)).date().isoformat()
     assert row[:8] == ["toy", "2", "v1", "v2", "model", "0 d", due, "roc_auc"]
     assert row[8] == f"{v1['model_value']:.4f}" and row[9] == f"{v1['baseline_value']:.4f}"
@@ -389,18 +389,18 @@ def test_cli_train_of_an_unknown_model(run_cli):
 def test_verdict_is_recorded_on_the_passport_and_survives_rewrites(toy):
     project, target = toy
     train(project, target)
-    spec = load_spec(model_paths(project), "toy")
+    spec = load_spec(project.model_paths, "toy")
     at = dt.datetime(2026, 1, 5, 9, 30)
     con = connect(target)
     try:
-        registry = Registry(Session(con), target.schema)
+        registry = Registry(con, target.schema)
         registry.set_verdict(
             "toy", 1, "rebuild", ["no uplift over the rule", "lifts vs control"], at
         )
         registry.set_serving(spec, "rule", "degraded")  # rewrites the passport row
         (passport,) = registry.passports()
     finally:
-        con.disconnect()
+        con.close()
     assert passport["serving"] == "rule"
     assert passport["verdict"] == "rebuild"
     assert passport["verdict_reasons"].split("\n") == [

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import ibis
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -16,10 +15,11 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from scorehouse.lifecycle.data import read_training_rows
-from scorehouse.lifecycle.estimator import build_estimator
-from scorehouse.lifecycle.spec import SpecError, find_specs, load_spec
-from tests.support.project import TOY_SPEC, toy_project, write_spec
+from scorehouse.engines import connect
+from scorehouse.spec import SpecError, find_specs, load_spec
+from scorehouse.training.data import read_training_rows
+from scorehouse.training.estimator import build_estimator
+from tests.support.project import TOY_SPEC, target_of, toy_project, write_spec
 
 
 def spec_with(**changes: Any) -> dict[str, Any]:
@@ -315,11 +315,10 @@ def test_spec_declared_twice(tmp_path):
 
 @pytest.fixture
 def toy_warehouse(tmp_path):
-    """A project whose DuckDB holds main.toy_features; yields an Ibis connection to it."""
-    toy_project(tmp_path, customers=50)
-    con = ibis.duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    yield con
-    con.disconnect()
+    """A project whose DuckDB holds main.toy_features; yields a connection to it."""
+    project = toy_project(tmp_path, customers=50)
+    with connect(target_of(project)) as con:
+        yield con
 
 
 @pytest.mark.parametrize(
@@ -359,7 +358,7 @@ def test_rows_read_from_the_warehouse(tmp_path, toy_warehouse):
     rows = read_training_rows(toy_warehouse, spec, "main").sort_values(
         ["cutoff_date", "customer_id"]
     )
-    table = toy_warehouse.table("toy_features", database="main").to_pandas()
+    table = toy_warehouse.read_arrow('SELECT * FROM "main"."toy_features"').to_pandas()
     table = table.sort_values(["cutoff_date", "customer_id"])
     assert len(rows) == len(table) == 150
     assert (rows["__baseline_score"].to_numpy() == table["rule_score"].to_numpy()).all()

@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from scorehouse.uplift.estimators import ClassTransformationUplift, TwoModelUplift
+from scorehouse.estimators import ClassTransformationUplift, TwoModelUplift
 
 
 def _campaign(n: int = 20_000, share: float = 0.5, seed: int = 0):
@@ -185,7 +185,7 @@ def _rfm_rule(frame: pd.DataFrame) -> np.ndarray:
 def test_on_the_demo_the_uplift_model_beats_the_churn_score_and_the_rfm_rule():
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from scorehouse.report.curves import qini_auc_score, true_qini
+    from scorehouse.metrics.curves import qini_auc_score, true_qini
 
     frame = _demo_frame()
     X = _demo_features(frame)
@@ -236,7 +236,7 @@ def test_on_the_demo_the_uplift_model_beats_the_churn_score_and_the_rfm_rule():
 
 def test_the_local_qini_is_scikit_uplifts():
     sklift = pytest.importorskip("sklift.metrics")
-    from scorehouse.report.curves import qini_auc_score, uplift_auc_score
+    from scorehouse.metrics.curves import qini_auc_score, uplift_auc_score
 
     rng = np.random.default_rng(1)
     for ties in (False, True):
@@ -276,9 +276,9 @@ def test_an_uplift_model_trains_through_the_spec_and_its_sql_scores_uplift(tmp_p
     import duckdb
     import joblib
 
-    from scorehouse.lifecycle.spec import load_spec
-    from scorehouse.lifecycle.train import model_paths, train_model
     from scorehouse.project import find_project
+    from scorehouse.spec import load_spec
+    from scorehouse.training.train import train_model
     from tests.support.project import duckdb_output, target_of, write_profile, write_spec
 
     (tmp_path / "dbt_project.yml").write_text("name: scorehouse\nprofile: scorehouse\n")
@@ -292,7 +292,7 @@ def test_an_uplift_model_trains_through_the_spec_and_its_sql_scores_uplift(tmp_p
     con.close()
     project = find_project(tmp_path)
 
-    spec = load_spec(model_paths(project), "toy_uplift")
+    spec = load_spec(project.model_paths, "toy_uplift")
     assert (spec.task, spec.data.treatment, spec.primary_metric) == ("uplift", "treated", "qini")
     result = train_model(project, target_of(project), "toy_uplift")
     model = {m.name: m.value for m in result.model_metrics if m.at is None}
@@ -320,7 +320,7 @@ def test_an_uplift_model_trains_through_the_spec_and_its_sql_scores_uplift(tmp_p
 
 
 def test_an_uplift_spec_needs_its_treatment_column(tmp_path):
-    from scorehouse.lifecycle.spec import SpecError, load_spec
+    from scorehouse.spec import SpecError, load_spec
     from tests.support.project import write_spec
 
     spec = _uplift_spec()

@@ -8,12 +8,8 @@ import click
 
 from scorehouse import selectors
 from scorehouse.cli.context import Context
+from scorehouse.engines import dialect_of
 from scorehouse.errors import ScorehouseError
-
-# dbt adapter types whose sqlglot dialect has another name; the rest share their names
-# (duckdb, postgres, spark, databricks, snowflake, bigquery, trino, redshift, ...)
-ADAPTER_DIALECTS = {"sqlserver": "tsql", "fabric": "tsql", "synapse": "tsql"}
-
 
 MODEL_FILE_SUFFIXES = (".joblib", ".pkl", ".pickle")
 
@@ -62,9 +58,10 @@ def compile_command(
 
     MODEL is either a model declared in this dbt project (a spec under models/): then its
     dbt scoring models are generated for its champion, and its challenger if any, in the
-    project's generated folder (var scorehouse_generated_dir). Or MODEL is a saved scikit-learn estimator (a joblib or pickle
-    file): then one SQL query reading --source is printed, or written to --output. Load
-    only model files you trust: reading a pickle runs code.
+    project's generated folder (var scorehouse_generated_dir). Or MODEL is a saved
+    scikit-learn estimator (a joblib or pickle file): then one SQL query reading --source
+    is printed, or written to --output. Load only model files you trust: reading a pickle
+    runs code.
     """
     model_file = Path(model)
     if not model_file.is_file():
@@ -138,4 +135,4 @@ def _target_dialect(ctx: click.Context) -> str:
     except ScorehouseError:
         return "duckdb"
     adapter = settings.target.type
-    return ADAPTER_DIALECTS.get(adapter, adapter)
+    return dialect_of(adapter)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from scorehouse.cli.context import Context
-from scorehouse.lifecycle.scaffold import write_spec
+from scorehouse.training.scaffold import write_spec
 
 
 @click.command("init")

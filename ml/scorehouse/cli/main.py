@@ -15,6 +15,7 @@ from scorehouse.cli.init_cmd import init_command
 from scorehouse.cli.lifecycle_cmds import COMMANDS as LIFECYCLE_COMMANDS
 from scorehouse.cli.monitor_cmds import COMMANDS as MONITOR_COMMANDS
 from scorehouse.cli.report_cmd import report_command
+from scorehouse.cli.uplift_cmd import uplift_command
 from scorehouse.errors import ScorehouseError
 
 
@@ -53,7 +54,6 @@ def cli(
     ctx.obj = Context(project_dir, target, profiles_dir)
 
 
-cli.add_command(report_command)
 for command in (
     compile_command,
     demo_data_command,
@@ -62,9 +62,7 @@ for command in (
     init_command,
     *LIFECYCLE_COMMANDS,
     *MONITOR_COMMANDS,
+    report_command,
+    uplift_command,
 ):
     cli.add_command(command)
-
-from scorehouse.cli.uplift_cmd import uplift_command  # noqa: E402
-
-cli.add_command(uplift_command)

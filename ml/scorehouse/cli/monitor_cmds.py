@@ -8,18 +8,17 @@ import textwrap
 import click
 
 from scorehouse.cli.context import Context
+from scorehouse.engines import connect
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.registry import Registry, now, os_user
-from scorehouse.lifecycle.spec import load_spec
-from scorehouse.lifecycle.train import model_paths
-from scorehouse.loop import PROMOTE_POLICIES, run_loop
+from scorehouse.loop import PROMOTE_POLICIES, format_loop, run_loop
 from scorehouse.monitoring import enable_model, run_monitor
-from scorehouse.monitoring.monitor import select_specs, webhook_urls
+from scorehouse.monitoring.delivery import webhook_urls
+from scorehouse.monitoring.monitor import select_specs
 from scorehouse.monitoring.rules import METRICS
 from scorehouse.monitoring.summary import format_report
 from scorehouse.monitoring.webhook import ENV_VAR, WebhookSettings, check_url
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session
+from scorehouse.registry.versions import Registry, now, os_user
+from scorehouse.spec import load_spec
 
 NEEDS_HUMAN = 1
 
@@ -135,13 +134,10 @@ def enable_command(ctx: Context, name: str, by: str | None, note: str | None) ->
     """Serve model NAME from its champion again after a fallback or disable. Records who did
     it and when (ml_serving_changes, the passport's serving_reason) and acknowledges the
     model's open alerts. Takes effect on the next `dbt build`."""
-    spec = load_spec(model_paths(ctx.project), name)
+    spec = load_spec(ctx.project.model_paths, name)
     who = by or os_user()
-    con = connect(ctx.target)
-    try:
-        done = enable_model(Registry(Session(con), ctx.target.schema), spec, who, note, now())
-    finally:
-        con.disconnect()
+    with connect(ctx.target) as con:
+        done = enable_model(Registry(con, ctx.target.schema), spec, who, note, now())
     if not done.changed:
         click.echo(f"{name} is already served by its champion v{done.version}; nothing changed")
         return
@@ -209,21 +205,10 @@ def run_command(
         echo=lambda m: click.echo(m, err=True),
         require_beats_rule=require_beats_rule,
     )
-    click.echo("")
-    for step in report.steps:
-        click.echo(f"{step.name:<9}{step.status:<8}{step.seconds:>7.1f} s  {step.detail}".rstrip())
-    if report.monitor is not None:
-        click.echo("")
-        for line in format_report(report.monitor, verdict=False):  # the loop's verdict follows
-            click.echo(line)
-    reasons = report.attention()
-    click.echo("")
-    if reasons:
-        click.echo("needs a human:")
-        for reason in reasons:
-            click.echo(f"  - {reason}")
+    for line in format_loop(report):
+        click.echo(line)
+    if report.needs_human:
         sys.exit(NEEDS_HUMAN)
-    click.echo("nothing needs a human")
 
 
 COMMANDS = (monitor_command, enable_command, run_command)

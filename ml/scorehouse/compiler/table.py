@@ -5,9 +5,9 @@ from __future__ import annotations
 from sklearn import calibration as sk_calibration
 from sklearn import ensemble, linear_model, tree
 
+from scorehouse import estimators as uplift_estimators
 from scorehouse.compiler.models import calibration, linear, uplift
 from scorehouse.compiler.trees import ensembles
-from scorehouse.uplift import estimators as uplift_estimators
 
 
 def transformer_table() -> dict[type, object]:

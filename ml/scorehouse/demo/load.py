@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from scorehouse.demo.simulate import check_customers, cutoff_dates, generate
 from scorehouse.demo.write import Progress, WriteReport, write_batches
+from scorehouse.engines import connect, engine_of
 from scorehouse.errors import ScorehouseError
 from scorehouse.project import Project, Target
-from scorehouse.warehouse import connect, duckdb_path
 
 RAW_SCHEMA_VAR = "scorehouse_raw_schema"
 
@@ -27,16 +26,7 @@ def raw_schema(project: Project) -> str:
 
 def where(target: Target, schema: str) -> str:
     """A readable description of where the tables go."""
-    if target.type == "duckdb":
-        return f"schema {schema} of {duckdb_path(target)} (target {target.name})"
-    s = target.settings
-    if target.type == "spark":
-        folder = (s.get("server_side_parameters") or {}).get("spark.sql.warehouse.dir", "")
-        return f"database {schema} of the Spark warehouse {folder} (target {target.name})"
-    return (
-        f"schema {schema} of database {s.get('dbname') or s.get('database')} on "
-        f"{s.get('host')}:{s.get('port')} (target {target.name})"
-    )
+    return engine_of(target).location(target, schema)
 
 
 def load_demo(
@@ -51,12 +41,8 @@ def load_demo(
     check_customers(customers)  # before touching the warehouse
     cutoffs = project_cutoffs(project)
     schema = schema or raw_schema(project)
-    con: Any = connect(target, create=True)
-    try:
-        batches = generate(customers, seed, cutoffs)
-        return write_batches(con, batches, schema, progress)
-    finally:
-        con.disconnect()
+    with connect(target, create=True) as con:
+        return write_batches(con, generate(customers, seed, cutoffs), schema, progress)
 
 
 def _date_var(project: Project, name: str, default: str) -> dt.date:

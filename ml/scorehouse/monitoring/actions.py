@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.registry import Registry
-from scorehouse.lifecycle.spec import Spec
 from scorehouse.monitoring.alerts import AlertTable
 from scorehouse.monitoring.rules import Finding
+from scorehouse.registry.versions import Registry
+from scorehouse.spec import Spec
 
 MONITOR = "scorehouse monitor"
 TARGETS = {"fallback": "rule", "disable": "off"}
@@ -65,7 +65,7 @@ def enable_model(
     """Serve model ``spec`` from its champion again, recording ``by``; acknowledges its open
     alerts. Nothing changes when it is already served by the model."""
     registry.ensure_tables()
-    alerts = AlertTable(registry.session, registry.schema)
+    alerts = AlertTable(registry.connection, registry.schema)
     alerts.ensure()
     passport = next((p for p in registry.passports() if p["model_name"] == spec.name), None)
     champion = registry.champion(spec.name)
@@ -78,7 +78,7 @@ def enable_model(
     if previous == "model":
         return Enabled(spec.name, int(champion["version"]), previous, False, 0)
     why = f"enabled by {by} on {at:%Y-%m-%d %H:%M} UTC" + (f": {note}" if note else "")
-    with registry.session.transaction():
+    with registry.connection.transaction():
         registry.record_serving(spec, "model", why, changed_by=by)
         acknowledged = alerts.acknowledge(spec.name, by, at)
     return Enabled(spec.name, int(champion["version"]), previous, True, acknowledged)

@@ -19,28 +19,22 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from scorehouse.catalogue import ALERTS
+from scorehouse.engines import Connection
+from scorehouse.gateway import Gateway
 from scorehouse.monitoring.rules import BREACH, OK, SKIPPED, Finding
-from scorehouse.warehouse.session import Session, quote
 
-TABLE = "ml_alerts"
+TABLE = ALERTS.name
 OPEN, RESOLVED = "open", "resolved"
 PENDING, DELIVERED, FAILED, NOT_CONFIGURED = "pending", "delivered", "failed", "not_configured"
-_SQL_TYPES = {
-    "str": "TEXT",
-    "int": "INTEGER",
-    "float": "FLOAT8",
-    "bool": "BOOLEAN",
-    "dt.datetime": "TIMESTAMP",
-    "dt.date": "DATE",
-}
 
 
 @dataclass
 class Alert:
-    """One row of ``ml_alerts``; the fields are its columns, in order."""
+    """One row of ``ml_alerts``; the fields are its columns (catalogue.ALERTS), in order."""
 
     alert_id: str
     model_name: str
@@ -71,11 +65,6 @@ class Alert:
     @property
     def needs_human(self) -> bool:
         return self.status == OPEN and self.severity == "error" and self.acknowledged_by is None
-
-
-def columns() -> list[tuple[str, str]]:
-    """``ml_alerts``' columns and SQL types, from :class:`Alert`'s fields."""
-    return [(f.name, _SQL_TYPES[str(f.type).split(" | ")[0]]) for f in fields(Alert)]
 
 
 def new_alert(finding: Finding, action_taken: str, at: dt.datetime, delivery_status: str) -> Alert:
@@ -151,24 +140,22 @@ def plan(open_alerts: Iterable[Alert], findings: Sequence[Finding]) -> Plan:
 class AlertTable:
     """Reads and writes ``ml_alerts`` in one schema; writes join the caller's transaction."""
 
-    def __init__(self, session: Session, schema: str):
-        self.session = session
-        self.name = f"{quote(schema)}.{quote(TABLE)}"
+    def __init__(self, con: Connection, schema: str):
+        self.tables = Gateway(con, schema)
+        self.name = self.tables.name(ALERTS)
         self.schema = schema
 
     def ensure(self) -> None:
-        self.session.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.schema)}")
-        cols = ", ".join(f"{quote(c)} {t}" for c, t in columns())
-        self.session.execute(f"CREATE TABLE IF NOT EXISTS {self.name} ({cols})")
+        self.tables.ensure(ALERTS)
+
+    def lock(self) -> None:
+        """Inside a transaction: two monitors at once would both open the same new alert
+        (on engines with several writers); the second waits for the first."""
+        self.tables.lock(ALERTS)
 
     def select(self, where: str = "", params: Sequence[Any] = ()) -> list[Alert]:
-        names = [c for c, _ in columns()]
-        rows = self.session.fetchall(
-            f"SELECT {', '.join(quote(c) for c in names)} FROM {self.name} "
-            f"{'WHERE ' + where if where else ''} ORDER BY opened_at, model_name, rule",
-            params,
-        )
-        return [Alert(*row) for row in rows]
+        rows = self.tables.select(ALERTS, where, params, order="opened_at, model_name, rule")
+        return [Alert(**row) for row in rows]
 
     def open(self, model: str) -> list[Alert]:
         return self.select("model_name = ? AND status = ?", [model, OPEN])
@@ -193,18 +180,10 @@ class AlertTable:
         )
 
     def insert(self, alerts: Sequence[Alert]) -> None:
-        names = [c for c, _ in columns()]
-        listed, placeholders = ", ".join(quote(c) for c in names), ", ".join("?" for _ in names)
-        self.session.executemany(
-            f"INSERT INTO {self.name} ({listed}) VALUES ({placeholders})",
-            [astuple(a) for a in alerts],
-        )
+        self.tables.insert(ALERTS, [asdict(a) for a in alerts])
 
     def _update(self, alert_id: str, **values: Any) -> None:
-        sets = ", ".join(f"{quote(c)} = ?" for c in values)
-        self.session.execute(
-            f"UPDATE {self.name} SET {sets} WHERE alert_id = ?", [*values.values(), alert_id]
-        )
+        self.tables.update(ALERTS, values, "alert_id = ?", [alert_id])
 
     def seen_again(self, alert: Alert, finding: Finding, at: dt.datetime) -> None:
         alert.last_seen_at, alert.last_observed = at, finding.observed
@@ -223,7 +202,7 @@ class AlertTable:
         alert.delivery_attempts += attempts
         alert.delivery_error = error
         alert.delivered_at = at if ok else None
-        self.session.execute(
+        self.tables.connection.execute(
             f"UPDATE {self.name} SET delivery_status = ?, "
             "delivery_attempts = delivery_attempts + ?, delivery_error = ?, delivered_at = ? "
             "WHERE alert_id = ? AND delivery_status <> ?",

@@ -8,10 +8,8 @@ fixture tables with known values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+from scorehouse.engines import Connection
 from scorehouse.errors import ScorehouseError
-from scorehouse.warehouse.session import Session
 
 CONTRACT: dict[str, list[tuple[str, str]]] = {
     "ml_scores": [
@@ -104,17 +102,9 @@ CONTRACT: dict[str, list[tuple[str, str]]] = {
 READ_BY_MONITOR = ("ml_score_drift", "ml_feature_drift", "ml_quality", "ml_freshness")
 
 
-def relation_columns(
-    session: Session, schema: str, only: Sequence[str] | None = None
-) -> dict[str, set[str]]:
-    """The columns of every table and view in ``schema`` (of those named in ``only``), by
-    relation name."""
-    return session.relation_columns(schema, only)
-
-
-def check_monitoring_tables(session: Session, schema: str) -> None:
+def check_monitoring_tables(con: Connection, schema: str) -> None:
     """Raise, naming every missing table or column, unless the tables the monitor reads exist."""
-    present = relation_columns(session, schema, READ_BY_MONITOR)
+    present = con.relation_columns(schema, READ_BY_MONITOR)
     problems = []
     for table in READ_BY_MONITOR:
         if table not in present:

@@ -28,16 +28,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from typing import Any
 
+from scorehouse.engines import Connection, connect
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.registry import Registry, now
-from scorehouse.lifecycle.spec import Spec, find_specs
-from scorehouse.lifecycle.train import model_paths
 from scorehouse.monitoring import actions
 from scorehouse.monitoring.alerts import (
     NOT_CONFIGURED,
@@ -48,113 +42,27 @@ from scorehouse.monitoring.alerts import (
     new_alert,
     plan,
 )
-from scorehouse.monitoring.contract import check_monitoring_tables, relation_columns
+from scorehouse.monitoring.contract import check_monitoring_tables
+from scorehouse.monitoring.delivery import Connector, outbox, record_outcomes, webhook_urls
 from scorehouse.monitoring.observe import Reader
-from scorehouse.monitoring.rules import INVALID, Finding, evaluate
+from scorehouse.monitoring.results import ModelResult, MonitorReport, Post
+from scorehouse.monitoring.rules import evaluate
 from scorehouse.monitoring.webhook import (
     DEFAULT_SETTINGS,
     Delivery,
     WebhookSettings,
-    alert_message,
     post_json,
     redact,
-    webhook_url,
 )
 from scorehouse.project import Project, Target
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session
+from scorehouse.registry.versions import Registry, now
+from scorehouse.spec import Spec, find_specs
 
-Poster = Callable[[str, dict[str, Any], WebhookSettings], Delivery]
-# Opens the warehouse for one phase of a run and lets go of it afterwards.
-Connector = Callable[[], AbstractContextManager[Session]]
-# Waits before the 2nd, 3rd... try to connect for recording delivery outcomes.
-RECORD_WAITS = (1.0, 2.0)
-
-
-@dataclass(frozen=True)
-class Post:
-    """An alert to post, where to, and its message (which carries its delivery id)."""
-
-    alert: Alert
-    url: str
-    payload: dict[str, Any]
-
-
-@dataclass
-class ModelResult:
-    """What one run found and did for one model."""
-
-    name: str
-    version: int | None
-    serving_before: str
-    serving_after: str
-    findings: list[Finding] = field(default_factory=list)
-    new: list[Alert] = field(default_factory=list)
-    still_open: list[Alert] = field(default_factory=list)  # open after this run, new ones included
-    resolved: list[Alert] = field(default_factory=list)
-    note: str = ""
-
-    @property
-    def action(self) -> str | None:
-        return self.serving_after if self.serving_after != self.serving_before else None
-
-
-@dataclass
-class MonitorReport:
-    models: list[ModelResult]
-    deliveries: list[tuple[Alert, Delivery, str]] = field(default_factory=list)  # with redacted URL
-    # earlier alerts never delivered, with no webhook now (new ones are in models[].new)
-    undeliverable: list[Alert] = field(default_factory=list)
-    dry_run: bool = False
-    unrecorded: str | None = None  # why the deliveries' outcomes could not be recorded
-
-    def attention(self) -> list[str]:
-        """Why a human should look, one line per reason; empty when nothing needs one."""
-        reasons = []
-        for m in self.models:
-            waiting = [a for a in m.still_open if a.needs_human]
-            if waiting:
-                rules = ", ".join(a.rule for a in waiting)
-                reasons.append(f"{m.name}: {len(waiting)} open error alert(s) ({rules})")
-            if m.action:
-                reasons.append(
-                    f"{m.name}: serving switched from {m.serving_before} to {m.serving_after}"
-                )
-            for f in m.findings:
-                if f.state == INVALID:
-                    reasons.append(f"{m.name}: rule `{f.rule}` cannot be evaluated: {f.detail}")
-        failed = [a for a, d, _ in self.deliveries if not d.ok]
-        if failed:
-            reasons.append(f"{len(failed)} alert(s) could not be delivered to the webhook")
-        if self.unrecorded:
-            reasons.append(
-                f"the outcome of posting {len(self.deliveries)} alert(s) could not be recorded "
-                f"in ml_alerts ({self.unrecorded}); the next run posts them again, with the "
-                "same delivery id"
-            )
-        return reasons
-
-    @property
-    def needs_human(self) -> bool:
-        return bool(self.attention())
-
-
-def webhook_urls(specs: dict[str, Spec], webhook: str | None) -> dict[str, str | None]:
-    """The webhook URL of each model (``None``: no webhook), every one checked: a URL that
-    is not http(s), from ``--webhook``, an ``alert_channel`` or the environment, raises."""
-    return {
-        name: webhook_url(webhook, spec.sla.alert_channel, name) for name, spec in specs.items()
-    }
-
-
-def _lock(session: Session, table: AlertTable) -> None:
-    """Two monitors at once on PostgreSQL would both open the same new alert; one waits."""
-    if session.backend == "postgres":
-        session.execute(f"LOCK TABLE {table.name} IN EXCLUSIVE MODE")
+Poster = Callable[[str, dict[str, object], WebhookSettings], Delivery]
 
 
 def monitor(
-    session: Session,
+    con: Connection,
     schema: str,
     specs: dict[str, Spec],
     *,
@@ -165,14 +73,14 @@ def monitor(
     poster: Poster = post_json,
 ) -> MonitorReport:
     """Evaluate, record, act and deliver for the models in ``specs`` (see the module doc),
-    on an open ``session`` that stays open (:func:`monitor_with` lets go of it to post)."""
+    on an open connection ``con`` that stays open (:func:`monitor_with` lets go of it to post)."""
 
     @contextlib.contextmanager
-    def same_session() -> Iterator[Session]:
-        yield session
+    def same_connection() -> Iterator[Connection]:
+        yield con
 
     return monitor_with(
-        same_session,
+        same_connection,
         schema,
         specs,
         webhook=webhook,
@@ -198,8 +106,8 @@ def monitor_with(
     opens it once to evaluate and record, and once more, after posting, to record the
     outcomes."""
     urls = webhook_urls(specs, webhook)  # before anything is written
-    with connector() as session:
-        report, posts = _evaluate_and_record(session, schema, specs, urls, dry_run, clock)
+    with connector() as con:
+        report, posts = _evaluate_and_record(con, schema, specs, urls, dry_run, clock)
     if not posts:
         return report
     outcomes: list[tuple[Post, Delivery, dt.datetime]] = []
@@ -210,28 +118,28 @@ def monitor_with(
             report.deliveries.append((post.alert, delivery, redact(post.url)))
     finally:  # even when interrupted: what was posted is recorded
         if outcomes:
-            report.unrecorded = _record_outcomes(connector, schema, outcomes)
+            report.unrecorded = record_outcomes(connector, schema, outcomes)
     return report
 
 
 def _evaluate_and_record(
-    session: Session,
+    con: Connection,
     schema: str,
     specs: dict[str, Spec],
     urls: dict[str, str | None],
     dry_run: bool,
     clock: Callable[[], dt.datetime],
 ) -> tuple[MonitorReport, list[Post]]:
-    """Steps 1 to 3 of the module doc, on one session: the report, and the alerts to post."""
-    registry = Registry(session, schema)
+    """Steps 1 to 3 of the module doc, on one connection: the report, and the alerts to post."""
+    registry = Registry(con, schema)
     registry.ensure_tables()
-    check_monitoring_tables(session, schema)
-    table = AlertTable(session, schema)
+    check_monitoring_tables(con, schema)
+    table = AlertTable(con, schema)
     if not dry_run:
         table.ensure()
     at = clock()
     passports = {p["model_name"]: p for p in registry.passports()}
-    reader = Reader(session, schema)
+    reader = Reader(con, schema)
 
     results: list[ModelResult] = []
     evaluated: list[tuple[Spec, ModelResult]] = []
@@ -254,15 +162,15 @@ def _evaluate_and_record(
         evaluated.append((specs[name], result))
 
     if dry_run:
-        has_table = TABLE in relation_columns(session, schema, (TABLE,))
+        has_table = TABLE in con.relation_columns(schema, (TABLE,))
         for spec, result in evaluated:
             open_alerts = table.open(spec.name) if has_table else []
             _apply(spec, result, open_alerts, None, at, urls[spec.name])
         return MonitorReport(results, dry_run=True), []
 
     report = MonitorReport(results)
-    with session.transaction():
-        _lock(session, table)
+    with con.transaction():
+        table.lock()
         # Serving as it is now, under the lock: an `enable` may have run since it was read.
         current = {p["model_name"]: str(p["serving"]) for p in registry.passports()}
         for spec, result in evaluated:
@@ -270,7 +178,7 @@ def _evaluate_and_record(
                 spec.name, result.serving_before
             )
             _apply(spec, result, table.open(spec.name), (registry, table), at, urls[spec.name])
-        posts = _outbox(report, table, specs, passports, urls)
+        posts = outbox(report, table, specs, passports, urls)
     return report, posts
 
 
@@ -310,65 +218,8 @@ def _apply(
         table.resolve(alert, why, at)
 
 
-def _outbox(
-    report: MonitorReport,
-    table: AlertTable,
-    specs: dict[str, Spec],
-    passports: dict[str, dict[str, Any]],
-    urls: dict[str, str | None],
-) -> list[Post]:
-    """Every alert of these models not delivered yet, with its message, for the models that
-    have a webhook; the others' earlier alerts go to ``report.undeliverable``."""
-    in_report = {a.alert_id: a for m in report.models for a in (*m.still_open, *m.resolved)}
-    new_ids = {a.alert_id for m in report.models for a in m.new}
-    posts = []
-    for row in table.undelivered(sorted(specs)):
-        alert = in_report.get(row.alert_id, row)
-        spec = specs[alert.model_name]
-        url = urls[alert.model_name]
-        if url is None:
-            if alert.alert_id not in new_ids:  # new ones are reported as not configured
-                report.undeliverable.append(alert)
-            continue
-        passport = passports.get(alert.model_name) or {}
-        owner = passport.get("owner") or spec.people.owner
-        kill = passport.get("kill_switch_owner") or spec.people.kill_switch_owner
-        payload = alert_message(alert, owner, kill, spec.sla.alert_channel)
-        posts.append(Post(alert, url, payload))
-    return posts
-
-
-def _record_outcomes(
-    connector: Connector, schema: str, outcomes: list[tuple[Post, Delivery, dt.datetime]]
-) -> str | None:
-    """Record the posts' outcomes in one short transaction; ``None``, or why that failed.
-    Connecting is tried again after each of :data:`RECORD_WAITS` (a DuckDB file another
-    process holds for a moment); the writing itself is not."""
-    why = "not attempted"
-    for wait in (0.0, *RECORD_WAITS):
-        if wait:
-            time.sleep(wait)
-        with contextlib.ExitStack() as stack:
-            try:
-                session = stack.enter_context(connector())
-            except ScorehouseError as error:  # cannot connect: locked, or the server is away
-                why = str(error)
-                continue
-            try:
-                table = AlertTable(session, schema)
-                with session.transaction():
-                    for post, delivery, at in outcomes:
-                        table.record_delivery(
-                            post.alert, delivery.ok, delivery.attempts, delivery.error, at
-                        )
-            except Exception as error:  # the posts happened: report it, never lose them
-                return f"{type(error).__name__}: {error}"
-            return None
-    return why
-
-
 def select_specs(project: Project, names: Iterable[str] = ()) -> dict[str, Spec]:
-    specs = find_specs(model_paths(project))
+    specs = find_specs(project.model_paths)
     wanted = list(names)
     unknown = sorted(set(wanted) - set(specs))
     if unknown:
@@ -391,14 +242,11 @@ def run_monitor(
     """:func:`monitor` on the warehouse of a dbt target, for the project's declared models."""
     specs = select_specs(project, models)
 
-    @contextlib.contextmanager
-    def warehouse() -> Iterator[Session]:
-        con = connect(target)
-        try:
-            yield Session(con)
-        finally:
-            con.disconnect()
-
     return monitor_with(
-        warehouse, target.schema, specs, webhook=webhook, settings=settings, dry_run=dry_run
+        lambda: connect(target),
+        target.schema,
+        specs,
+        webhook=webhook,
+        settings=settings,
+        dry_run=dry_run,
     )

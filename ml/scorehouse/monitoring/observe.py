@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scorehouse.engines import Connection, quote
 from scorehouse.monitoring.contract import CONTRACT
-from scorehouse.warehouse.session import Session, quote
 
 # ml_metrics names a metric and the top share it is taken at; the quality table's column
 # for the same metric.
@@ -41,8 +41,8 @@ class Observations:
 class Reader:
     """Reads the contract tables of one schema."""
 
-    def __init__(self, session: Session, schema: str):
-        self.session = session
+    def __init__(self, con: Connection, schema: str):
+        self.con = con
         self.schema = schema
 
     def _rows(
@@ -50,7 +50,7 @@ class Reader:
     ) -> list[dict[str, Any]]:
         columns = [c for c, _ in CONTRACT[table]]
         listed = ", ".join(quote(c) for c in columns)
-        rows = self.session.fetchall(
+        rows = self.con.fetchall(
             f"SELECT {listed} FROM {quote(self.schema)}.{quote(table)} WHERE {where} {order}",
             params,
         )
@@ -99,7 +99,7 @@ class Reader:
     ) -> dict[str, float]:
         """The version's holdout metrics recorded at training; the passport's headline value
         for its primary metric."""
-        rows = self.session.fetchall(
+        rows = self.con.fetchall(
             f'SELECT metric, "at", value FROM {quote(self.schema)}.{quote("ml_metrics")} '
             "WHERE model_name = ? AND version = ? AND subject = 'model' AND split = 'holdout'",
             [model, version],

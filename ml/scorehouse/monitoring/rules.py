@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scorehouse.lifecycle.spec import Degradation, Spec
 from scorehouse.monitoring.observe import Observations
+from scorehouse.spec import Degradation, Spec
 
 ERROR, WARNING = "error", "warning"
 BREACH, OK, NO_DATA, SKIPPED, INVALID = "breach", "ok", "no data", "skipped", "invalid"

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from scorehouse.monitoring.alerts import NOT_CONFIGURED, Alert
-from scorehouse.monitoring.monitor import ModelResult, MonitorReport
+from scorehouse.monitoring.message import number
+from scorehouse.monitoring.results import ModelResult, MonitorReport
 from scorehouse.monitoring.rules import BREACH, Finding
-
-
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4g}"
 
 
 def _comparison(f: Finding) -> str:
     if f.observed is None:
-        return f"threshold {_num(f.threshold)}" if f.threshold is not None else ""
+        return f"threshold {number(f.threshold)}" if f.threshold is not None else ""
     if f.threshold is None:
-        return _num(f.observed)
-    return f"{_num(f.observed)} vs threshold {_num(f.threshold)}"
+        return number(f.observed)
+    return f"{number(f.observed)} vs threshold {number(f.threshold)}"
 
 
 def _finding_line(f: Finding, model: ModelResult) -> str:

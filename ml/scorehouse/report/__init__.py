@@ -8,14 +8,20 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from scorehouse.engines import connect
 from scorehouse.errors import ScorehouseError
 from scorehouse.project import Target
 from scorehouse.report.data import ReportData, load_report_data, model_names
-from scorehouse.report.html import render_report
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session
+from scorehouse.report.page import render_report
 
-__all__ = ["ReportData", "load_report_data", "render_report", "report_path", "write_reports"]
+__all__ = [
+    "DEFAULT_DIR",
+    "ReportData",
+    "load_report_data",
+    "render_report",
+    "report_path",
+    "write_reports",
+]
 
 DEFAULT_DIR = Path("reports")
 
@@ -27,9 +33,8 @@ def report_path(out_dir: Path, model_name: str) -> Path:
 def write_reports(target: Target, names: Sequence[str], out_dir: Path) -> list[Path]:
     """Write the report of each model in ``names`` (every model with a passport when empty)
     into ``out_dir``; returns the files written."""
-    session = Session(connect(target))
-    try:
-        known = model_names(session, target.schema)
+    with connect(target) as con:
+        known = model_names(con, target.schema)
         chosen = list(names) or known
         unknown = [n for n in chosen if n not in known]
         if unknown:
@@ -41,9 +46,7 @@ def write_reports(target: Target, names: Sequence[str], out_dir: Path) -> list[P
         written = []
         for name in chosen:
             path = report_path(out_dir, name)
-            html = render_report(load_report_data(session, target.schema, name))
+            html = render_report(load_report_data(con, target.schema, name))
             path.write_text(html, encoding="utf-8")
             written.append(path)
         return written
-    finally:
-        session.ibis.disconnect()

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from scorehouse.warehouse.session import Session
+from scorehouse.engines import Connection, qualified, quote
 
 Rows = list[dict[str, Any]]
 
@@ -56,26 +56,25 @@ class ReportData:
 MODEL_TABLES = ("ml_passports", "ml_model_versions", "uplift_verdicts", "uplift_by_decile")
 
 
-def model_names(session: Session, schema: str) -> list[str]:
+def model_names(con: Connection, schema: str) -> list[str]:
     """Every model with a passport, a registered version, or uplift measured."""
     names: set[str] = set()
-    for table in sorted(set(MODEL_TABLES) & _tables(session, schema)):
-        relation = session.ibis.table(table, database=schema)
-        column = relation.select("model_name").distinct().to_pyarrow().column("model_name")
-        names.update(n for n in column.to_pylist() if n is not None)
+    for table in sorted(set(MODEL_TABLES) & set(con.relation_columns(schema, MODEL_TABLES))):
+        rows = con.fetchall(f"SELECT DISTINCT model_name FROM {qualified(schema, table)}")
+        names.update(str(name) for (name,) in rows if name is not None)
     return sorted(names)
 
 
 def load_report_data(
-    session: Session, schema: str, model_name: str, *, now: dt.datetime | None = None
+    con: Connection, schema: str, model_name: str, *, now: dt.datetime | None = None
 ) -> ReportData:
-    present = _tables(session, schema)
+    present = con.relation_columns(schema, list(TABLES.values()))
     data = ReportData(model_name, now or dt.datetime.now(dt.UTC).replace(tzinfo=None))
     for section, table in TABLES.items():
         if table not in present:
             data.absent.append(table)
             continue
-        data.sections[section] = _read(session, schema, table, model_name)
+        data.sections[section] = _read(con, schema, table, present[table], model_name)
     data.version = _champion(data)
     # the champion's rows, where a table keeps several versions
     for section, rows in data.sections.items():
@@ -84,16 +83,13 @@ def load_report_data(
     return data
 
 
-def _tables(session: Session, schema: str) -> set[str]:
-    return set(session.ibis.list_tables(database=schema))
-
-
-def _read(session: Session, schema: str, table: str, model_name: str) -> Rows:
-    relation = session.ibis.table(table, database=schema)
-    if "model_name" in relation.columns:
-        relation = relation.filter(relation.model_name == model_name)
-    rows: Rows = relation.to_pyarrow().to_pylist()
-    return rows
+def _read(
+    con: Connection, schema: str, table: str, columns: set[str], model_name: str
+) -> Rows:
+    sql = f"SELECT * FROM {qualified(schema, table)}"
+    if "model_name" in columns:
+        return con.read_rows(f"{sql} WHERE {quote('model_name')} = ?", [model_name])
+    return con.read_rows(sql)
 
 
 def _version(row: dict[str, Any]) -> int | None:

@@ -6,59 +6,54 @@ import os
 from pathlib import Path
 from typing import Any
 
-from scorehouse.lifecycle.artifacts import load_pipeline, verified_dir
-from scorehouse.lifecycle.data import check_columns, relation_columns
-from scorehouse.lifecycle.registry import Registry
-from scorehouse.lifecycle.spec import Spec, load_spec
-from scorehouse.lifecycle.train import dialect_of, model_paths
+from scorehouse.engines import Connection, connect, engine_of, qualified, quote
 from scorehouse.package import check_relations
 from scorehouse.project import Project, Target
+from scorehouse.registry.artifacts import load_pipeline, verified_dir
+from scorehouse.registry.versions import Registry
 from scorehouse.scoring.generate import classes_of, write_scoring_models
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session, quote
+from scorehouse.spec import Spec, load_spec
+from scorehouse.training.data import check_columns, relation_columns
 
 
-def label_classes(session: Session, spec: Spec, schema: str) -> list[Any]:
+def label_classes(con: Connection, spec: Spec, schema: str) -> list[Any]:
     """The label's values, sorted as scikit-learn sorts ``classes_``."""
     label = quote(spec.data.label)
-    rows = session.fetchall(
-        f"SELECT DISTINCT {label} FROM {quote(schema)}.{quote(spec.data.relation)} "
+    rows = con.fetchall(
+        f"SELECT DISTINCT {label} FROM {qualified(schema, spec.data.relation)} "
         f"WHERE {label} IS NOT NULL ORDER BY 1 LIMIT 3"
     )
     return [r[0] for r in rows]
 
 
 def compile_models(project: Project, target: Target, name: str) -> list[Path]:
-    spec = load_spec(model_paths(project), name)
+    spec = load_spec(project.model_paths, name)
     check_relations(project, spec)
-    con = connect(target)
-    try:
+    with connect(target) as con:
         check_columns(
             spec,
             relation_columns(con, spec.data.score_relation, target.schema),
             spec.data.score_relation,
         )
-        session = Session(con)
-        registry = Registry(session, target.schema)
+        registry = Registry(con, target.schema)
         registry.ensure_tables()
         champion = registry.champion(spec.name)
         challenger = registry.challenger(spec.name)
-        classes = classes_of(champion) or label_classes(session, spec, target.schema)
-        if spec.name not in {p["model_name"] for p in registry.passports()}:
+        classes = classes_of(champion) or label_classes(con, spec, target.schema)
+        if registry.passport(spec.name) is None:
             registry.set_serving(
                 spec,
                 "rule" if champion is None else "model",
                 "" if champion else "no trained champion yet",
             )
-    finally:
-        con.disconnect()
     estimators = {
         int(row["version"]): load_pipeline(verified_dir(project.root, row))
         for row in (champion, challenger)
         if row is not None
     }
+    dialect = engine_of(target).dialect
     written = write_scoring_models(
-        spec, project.generated_dir, champion, challenger, classes, dialect_of(target), estimators
+        spec, project.generated_dir, champion, challenger, classes, dialect, estimators
     )
     forget_partial_parse(project)
     return written

@@ -17,10 +17,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from scorehouse.engines import connect, qualified
 from scorehouse.errors import ScorehouseError
 from scorehouse.project import Project, Target
 from scorehouse.segments.audiences import SYNC_VIEW, declared_audiences
-from scorehouse.warehouse import connect
 
 FORMATS = ("csv", "parquet")
 HISTORY = "seg_membership_history"
@@ -38,32 +38,35 @@ def read_audience(target: Target, audience: str, allow_empty: bool = False) -> p
 
     An audience that never had a member (its model was never scored, so the segments left
     it out) is an error rather than an empty file, unless ``allow_empty``."""
-    con = connect(target)
-    try:
-        built = set(con.list_tables(database=target.schema))
+    schema = target.schema
+    with connect(target) as con:
+        built = set(con.relation_columns(schema, [SYNC_VIEW, HISTORY]))
         if SYNC_VIEW not in built:
             raise ScorehouseError(
-                f"{SYNC_VIEW} is not built in {target.schema}: build the segments first "
+                f"{SYNC_VIEW} is not built in {schema}: build the segments first "
                 "(dbt build --select scorehouse.segments)"
             )
-        view = con.table(SYNC_VIEW, database=target.schema)
-        rows = view.filter(view.audience == audience).order_by("member_key").to_pyarrow()
+        rows = con.read_arrow(
+            f"SELECT * FROM {qualified(schema, SYNC_VIEW)} WHERE audience = ? "
+            "ORDER BY member_key",
+            [audience],
+        )
         if rows.num_rows or allow_empty:
             return rows
         ever = 0
         if HISTORY in built:
-            history = con.table(HISTORY, database=target.schema)
-            ever = int(history.filter(history.audience == audience).count().execute())
+            ever = con.fetchall(
+                f"SELECT count(*) FROM {qualified(schema, HISTORY)} WHERE audience = ?",
+                [audience],
+            )[0][0]
         if not ever:
             raise ScorehouseError(
                 f"audience {audience!r} is declared but has never had a member in "
-                f"{target.schema}: it is built once the model it selects by is scored "
+                f"{schema}: it is built once the model it selects by is scored "
                 "(dbt build after `scorehouse train`), then `dbt build --select "
                 "scorehouse.segments`. To write an empty file anyway, pass --allow-empty"
             )
         return rows
-    finally:
-        con.disconnect()
 
 
 def _write(table: pa.Table, fmt: str, handle: Any) -> None:

@@ -3,5 +3,7 @@
 - ``lift``: ``scorehouse uplift`` (build the uplift_ tables, campaign tests, verdicts);
 - ``metrics``: the p-values and t intervals finished in Python;
 - ``verdict``: keep / rebuild / switch off;
-- ``estimators``: the uplift estimators (T-learner, class transformation).
+- ``summary``: what ``scorehouse uplift`` prints.
+
+The uplift estimators (T-learner, class transformation) are in :mod:`scorehouse.estimators`.
 """

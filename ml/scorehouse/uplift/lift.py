@@ -1,8 +1,9 @@
 """``scorehouse uplift``: build the uplift tables, finish the campaign tests, judge models.
 
-1. ``dbt build --select scorehouse.uplift`` builds every ``uplift_`` table of the
-   warehouse (campaign lift, uplift by decile, curves, Qini and AUUC, uplift@k, model
-   against rule), from the campaigns and the models' score histories.
+1. ``dbt build --select scorehouse.uplift`` (the pipeline's ``uplift`` stage, run before
+   :func:`run_uplift`) builds every ``uplift_`` table of the warehouse (campaign lift,
+   uplift by decile, curves, Qini and AUUC, uplift@k, model against rule), from the
+   campaigns and the models' score histories.
 2. The p-values and the revenue interval of each campaign are computed from the
    per-campaign statistics of uplift_campaign_lift (nothing else leaves the warehouse) and
    written to ``uplift_campaign_tests``.
@@ -19,87 +20,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scorehouse import selectors
-from scorehouse.dbt import DbtRun, run_dbt
+from scorehouse.catalogue import CAMPAIGN_TESTS, VERDICTS
+from scorehouse.engines import Connection, connect, qualified
 from scorehouse.errors import ScorehouseError
-from scorehouse.lifecycle.registry import Registry, now
-from scorehouse.lifecycle.spec import find_specs
-from scorehouse.lifecycle.train import model_paths
+from scorehouse.gateway import Gateway
 from scorehouse.project import Project, Target
+from scorehouse.registry.passport import join_reasons
+from scorehouse.registry.versions import Registry, now
+from scorehouse.spec import find_specs
 from scorehouse.uplift.metrics import CampaignTests, campaign_tests
 from scorehouse.uplift.verdict import Evidence, Verdict, decide
-from scorehouse.warehouse import connect
-from scorehouse.warehouse.session import Session, quote
 
 DEFAULT_BUDGET = 0.3
-
-TESTS_COLUMNS = [
-    ("campaign_id", "INTEGER"),
-    ("z_p_value", "DOUBLE PRECISION"),
-    ("revenue_p_value", "DOUBLE PRECISION"),
-    ("revenue_lift_ci_low", "DOUBLE PRECISION"),
-    ("revenue_lift_ci_high", "DOUBLE PRECISION"),
-    ("srm_p_value", "DOUBLE PRECISION"),
-    ("computed_at", "TIMESTAMP"),
-]
-VERDICT_COLUMNS = [
-    ("model_name", "TEXT"),
-    ("model_version", "INTEGER"),
-    ("verdict", "TEXT"),
-    ("verdict_reasons", "TEXT"),
-    ("budget_share", "DOUBLE PRECISION"),
-    ("campaigns", "INTEGER"),
-    ("conversions_difference", "DOUBLE PRECISION"),
-    ("conversions_difference_ci_low", "DOUBLE PRECISION"),
-    ("conversions_difference_ci_high", "DOUBLE PRECISION"),
-    ("monthly_gain", "DOUBLE PRECISION"),
-    ("maintenance_per_month", "DOUBLE PRECISION"),
-    ("verdict_at", "TIMESTAMP"),
-]
-
 
 @dataclass
 class UpliftResult:
     lift: list[dict[str, Any]]
     tests: list[CampaignTests]
     verdicts: dict[str, tuple[int | None, Verdict]] = field(default_factory=dict)
-    build: DbtRun | None = None  # the dbt build of the uplift tables, when it ran
 
 
-def read_rows(session: Session, schema: str, table: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = session.ibis.table(table, database=schema).to_pyarrow().to_pylist()
-    return rows
-
-
-def _replace(
-    session: Session,
-    schema: str,
-    table: str,
-    columns: Sequence[tuple[str, str]],
-    rows: Sequence[Sequence[Any]],
-    where: tuple[str, Sequence[Any]] | None = None,
-) -> None:
-    """Create ``table`` if needed; delete its rows (those ``where`` matches), insert ``rows``."""
-    name = f"{quote(schema)}.{quote(table)}"
-    session.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
-    session.execute(
-        f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(f'{quote(c)} {t}' for c, t in columns)})"
-    )
-    with session.transaction():
-        if where is None:
-            session.execute(f"DELETE FROM {name}")
-        else:
-            session.execute(f"DELETE FROM {name} WHERE {where[0]}", where[1])
-        placeholders = ", ".join("?" for _ in columns)
-        names = ", ".join(quote(c) for c, _ in columns)
-        session.executemany(f"INSERT INTO {name} ({names}) VALUES ({placeholders})", rows)
+def read_rows(con: Connection, schema: str, table: str) -> list[dict[str, Any]]:
+    return con.read_rows(f"SELECT * FROM {qualified(schema, table)}")
 
 
 def write_campaign_tests(
-    session: Session, schema: str, at: dt.datetime
+    con: Connection, schema: str, at: dt.datetime
 ) -> tuple[list[dict[str, Any]], list[CampaignTests]]:
     lift = sorted(
-        read_rows(session, schema, "uplift_campaign_lift"), key=lambda r: r["campaign_id"]
+        read_rows(con, schema, "uplift_campaign_lift"), key=lambda r: r["campaign_id"]
     )
     tests = [campaign_tests(row) for row in lift]
     rows = [
@@ -114,7 +63,7 @@ def write_campaign_tests(
         ]
         for t in tests
     ]
-    _replace(session, schema, "uplift_campaign_tests", TESTS_COLUMNS, rows)
+    Gateway(con, schema).replace(CAMPAIGN_TESTS, rows)
     return lift, tests
 
 
@@ -154,7 +103,7 @@ def evidence_of(
 
 
 def write_verdicts(
-    session: Session,
+    con: Connection,
     schema: str,
     project: Project,
     names: Sequence[str] | None,
@@ -162,8 +111,8 @@ def write_verdicts(
     at: dt.datetime,
     campaigns_per_month: float = 1.0,
 ) -> dict[str, tuple[int | None, Verdict]]:
-    specs = find_specs(model_paths(project))
-    comparison = read_rows(session, schema, "uplift_model_vs_rule")
+    specs = find_specs(project.model_paths)
+    comparison = read_rows(con, schema, "uplift_model_vs_rule")
     unknown = sorted(set(names or ()) - set(specs))
     if unknown:
         raise ScorehouseError(f"no model spec named {', '.join(unknown)} in the project")
@@ -185,7 +134,7 @@ def write_verdicts(
             name,
             version,
             verdict.verdict,
-            "\n".join(verdict.reasons),
+            join_reasons(verdict.reasons),
             budget,
             verdict.campaigns,
             verdict.conversions_difference,
@@ -195,14 +144,9 @@ def write_verdicts(
             spec.maintenance_cost_per_month,
             at,
         ]
-        Registry(session, schema).set_verdict(name, version, verdict.verdict, verdict.reasons, at)
-        _replace(
-            session,
-            schema,
-            "uplift_verdicts",
-            VERDICT_COLUMNS,
-            [row],
-            where=("model_name = ? AND model_version = ?", [name, version]),
+        Registry(con, schema).set_verdict(name, version, verdict.verdict, verdict.reasons, at)
+        Gateway(con, schema).replace(
+            VERDICTS, [row], "model_name = ? AND model_version = ?", [name, version]
         )
     return out
 
@@ -213,17 +157,11 @@ def run_uplift(
     names: Sequence[str] | None = None,
     *,
     budget: float = DEFAULT_BUDGET,
-    build: bool = True,
-    quiet: bool = True,
 ) -> UpliftResult:
-    """Build the uplift tables (unless ``build`` is false), then write the campaign tests
-    and the verdicts of ``names`` (every model with a spec when None)."""
-    built = run_dbt(target, "build", *selectors.uplift(project), quiet=quiet) if build else None
+    """From the uplift tables (built by the pipeline's ``uplift`` stage), write the campaign
+    tests and the verdicts of ``names`` (every model with a spec when None)."""
     at = now()
-    session = Session(connect(target))
-    try:
-        lift, tests = write_campaign_tests(session, target.schema, at)
-        verdicts = write_verdicts(session, target.schema, project, names, budget, at)
-    finally:
-        session.ibis.disconnect()
-    return UpliftResult(lift, tests, verdicts, built)
+    with connect(target) as con:
+        lift, tests = write_campaign_tests(con, target.schema, at)
+        verdicts = write_verdicts(con, target.schema, project, names, budget, at)
+    return UpliftResult(lift, tests, verdicts)

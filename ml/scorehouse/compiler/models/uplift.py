@@ -1,4 +1,4 @@
-"""Uplift models (``scorehouse.uplift.estimators``): one ``uplift`` column.
+"""Uplift models (``scorehouse.estimators``): one ``uplift`` column.
 
 Each inner classifier (or pipeline) is compiled through ``ctx`` like any model, and its
 ``score`` (the probability of class 1) is staged; then, as ``predict`` computes it:

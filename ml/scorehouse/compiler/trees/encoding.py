@@ -24,8 +24,8 @@ from sqlglot import exp
 
 from scorehouse.compiler.columns import Column, copied
 from scorehouse.compiler.query import QueryBuilder
+from scorehouse.compiler.render import array_dialect
 from scorehouse.compiler.trees import codes, walk
-from scorehouse.compiler.trees.arrays import array_dialect
 from scorehouse.compiler.trees.case import tree_case
 from scorehouse.compiler.trees.codes import Codes
 from scorehouse.compiler.trees.flat import FlatTree

@@ -37,7 +37,8 @@ from sqlglot import exp
 from scorehouse.compiler import literals
 from scorehouse.compiler.columns import Column, as_double, case
 from scorehouse.compiler.query import QueryBuilder
-from scorehouse.compiler.trees.arrays import ArrayDialect, double_text, integer_text
+from scorehouse.compiler.render import ArrayDialect
+from scorehouse.compiler.trees.arrays import double_text, integer_text
 from scorehouse.compiler.trees.case import split_condition
 from scorehouse.compiler.trees.flat import FlatTree
 

@@ -2,7 +2,8 @@
 -- models/monitoring/ml_calibration.sql as dbt compiles it for DuckDB on the demo warehouse, transpiled by sqlglot to snowflake.
 /* Calibration once outcomes have matured: per scoring run and published score decile */
 /* (decile 1 holds the highest scores, as in the scores tables), the mean predicted score */
-/* beside the observed positive rate. */
+/* beside the observed positive rate, and the gap between them (positive: the scores */
+/* promise more than happened). */
 SELECT
   model_name,
   model_version,
@@ -11,6 +12,7 @@ SELECT
   CAST(COUNT(*) AS INT) AS n_rows,
   AVG(score) AS mean_predicted,
   AVG(CAST(outcome AS DOUBLE)) AS observed_rate,
+  AVG(score) - AVG(CAST(outcome AS DOUBLE)) AS calibration_gap,
   CAST(CONVERT_TIMEZONE('UTC', (
     CURRENT_TIMESTAMP()
   )) AS TIMESTAMPNTZ) AS computed_at

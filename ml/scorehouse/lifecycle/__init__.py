@@ -1,1 +1,0 @@
-"""A model's life: its declared spec, training, evaluation, registry and passport."""
