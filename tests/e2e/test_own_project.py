@@ -219,6 +219,7 @@ DECLARED_VARS = {
 def declare(project: Project) -> None:
     """Step 2: the two specs (where this project keeps its models), the audience, the vars."""
     predictions = project.root / "models" / "predictions"
+    predictions.mkdir(exist_ok=True)  # git keeps no empty folder
     for name, spec in (("cancel", CANCEL), ("usage", USAGE)):
         model = {"name": f"{name}_scores", "config": {"meta": {"scorehouse": spec}}}
         (predictions / f"{name}.yml").write_text(
