@@ -4,7 +4,7 @@ A copy of the project gets a ``spark`` target (dbt-spark's session method) on th
 process's SparkSession (the ``spark_session`` fixture; see ``tests/support/spark_loop.py``).
 ``scorehouse demo`` then runs every step in this process: the demo retailer written into
 Spark, ``dbt build`` of staging, features, labels and every data test, training (rows read
-through Ibis's pyspark backend), compilation to Spark SQL, scoring with ``dbt build``, the
+through the Spark engine's session), compilation to Spark SQL, scoring with ``dbt build``, the
 monitoring models, the uplift tables and verdicts, the HTML reports; then
 ``scorehouse monitor`` evaluates the SLAs. The numbers are checked against scikit-learn,
 numpy and statsmodels, as on the other engines.

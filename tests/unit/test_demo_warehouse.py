@@ -1,4 +1,4 @@
-"""demo-data into a warehouse: row counts read back through Ibis, atomic replacement, and
+"""demo-data into a warehouse: row counts read back through the engine, atomic replacement, and
 the command's error messages."""
 
 from __future__ import annotations

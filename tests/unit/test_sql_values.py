@@ -41,7 +41,7 @@ def engine(request) -> tuple[str, Callable[[str], Any]]:
     if request.param == "duckdb":
         con = duckdb.connect()
         request.addfinalizer(con.close)
-        return "duckdb", lambda sql: con.execute(f"SELECT {sql}").fetchone()[0]
+        return "duckdb", lambda sql: con.execute(f"SELECT {sql}").fetchall()[0][0]
     if request.param == "spark":
         spark = request.getfixturevalue("spark_session")
         return "spark", lambda sql: spark.sql(f"SELECT {sql}").first()[0]

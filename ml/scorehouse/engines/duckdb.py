@@ -54,10 +54,7 @@ class DuckDBConnection(Connection):
             self.con.executemany(sql, [list(r) for r in rows])
 
     def read_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
-        result = self.con.execute(sql, list(params))
-        # DuckDB 2 names it to_arrow_table(); 1.x has fetch_arrow_table() only
-        fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
-        return fetch()
+        return self.con.sql(sql, params=list(params) or None).to_arrow_table()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
