@@ -58,25 +58,3 @@
     {%- endfor -%}
     {{ return(plan) }}
 {%- endmacro %}
-
-{#- Private: the reference bin of `expression` (a DOUBLE) for the row's model version: 0 for
-    NULL, else bin b holding lower < x <= upper, the last bin open above. `by_version` maps
-    each version to its (bin, upper_bound) pairs (see `_drift_plan`); a version without bins
-    for this column gives NULL. With one version, no test of the version column is needed. -#}
-{% macro _bin_case(expression, by_version, version_column='model_version') -%}
-    {%- if by_version | length == 1 -%}
-        {{ scorehouse._bins_of(expression, (by_version.values() | list)[0]) }}
-    {%- else -%}
-        case {{ version_column }}
-        {%- for version, bins in by_version.items() %}
-            when {{ version }} then {{ scorehouse._bins_of(expression, bins) }}
-        {%- endfor %}
-        end
-    {%- endif -%}
-{%- endmacro %}
-
-{% macro _bins_of(x, bins) -%}
-    case when {{ x }} is null then 0
-    {%- for b, upper in bins if upper is not none %} when {{ x }} <= {{ scorehouse._double(upper) }} then {{ b }}{% endfor %}
-    {%- set open = bins | selectattr(1, 'none') | list %} else {{ open[0][0] if open else 'null' }} end
-{%- endmacro %}

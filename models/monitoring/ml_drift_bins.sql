@@ -60,82 +60,106 @@ runs as (
 {%- endfor %}
 ),
 {%- for e in plan %}
-{%- set features = [] %}
-{%- for column in e.numeric %}{% do features.append((column, 'numeric')) %}{% endfor %}
-{%- for column in e.categorical %}{% do features.append((column, 'categorical')) %}{% endfor %}
+{%- set i = loop.index %}
+{%- set name = scorehouse.sql_string(e.model.name) %}
+{%- set cutoff = adapter.quote(e.model.cutoff) %}
 
-score_counts_{{ loop.index }} as (
+score_counts_{{ i }} as (
+{%- set scored = [] %}{% for v in e.versions if v in e.score %}{% do scored.append(v) %}{% endfor %}
+{%- for v in scored %}
     select
-        cast({{ scorehouse.sql_string(e.model.name) }} as {{ text }}) as model_name,
-        cast(model_version as {{ int }}) as model_version,
-        cast({{ adapter.quote(e.model.cutoff) }} as date) as cutoff,
-        cast('__score__' as {{ text }}) as column_name,
-        cast('score' as {{ text }}) as kind,
-        {{ scorehouse._bin_case('cast(score as ' ~ double ~ ')', e.score) }} as bin,
+        cast({{ name }} as {{ text }}) as model_name,
+        cast({{ v }} as {{ int }}) as model_version,
+        cutoff,
+        column_name,
+        kind,
+        bin,
         cast(null as {{ text }}) as category,
-        count(*) as n_rows
-    from {{ e.model.history }}
-    where model_version in ({{ e.versions | join(', ') }})
-    group by 1, 2, 3, 4, 5, 6, 7
+        n_rows
+    from ({{ scorehouse._bin_counts(
+        '(select cast(' ~ cutoff ~ ' as date) as cutoff, cast(score as ' ~ double ~ ') as score'
+        ~ ' from ' ~ e.model.history ~ ' where model_version = ' ~ v ~ ') as scores',
+        [('__score__', 'score', 'score', e.score[v])]) | indent(8) }}
+    ) as score_bins_{{ v }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+{%- else %}
+    select {{ scorehouse._typed_nulls(count_columns) }}
+    where 1 = 0
+{%- endfor %}
 ),
-{%- if features and e.model.score_relation is not none %}
-
-feature_values_{{ loop.index }} as (
-    select
-        model_version,
-        cutoff
-        {%- for column, kind in features %},
-        {% if kind == 'numeric' -%}
-        {{ scorehouse._bin_case('value_' ~ loop.index, e.numeric[column]) }}
-        {%- else -%}
-        value_{{ loop.index }}
-        {%- endif %} as value_{{ loop.index }}
-        {%- endfor %}
-    from (
-        -- each value cast once: numbers to DOUBLE, categories to text
-        select
-            runs.model_version,
-            runs.cutoff
-            {%- for column, kind in features %},
-            cast(f.{{ adapter.quote(column) }} as {{ double if kind == 'numeric' else text }}) as value_{{ loop.index }}
-            {%- endfor %}
-        from {{ e.model.score_relation }} as f
+{%- if e.model.score_relation is not none and (e.numeric or e.categorical) %}
+{%- set source -%}
+{{ e.model.score_relation }} as f
         inner join runs
-            on runs.model_name = {{ scorehouse.sql_string(e.model.name) }}
-            and runs.cutoff = cast(f.{{ adapter.quote(e.model.cutoff) }} as date)
-    ) as cast_values
-),
+            on runs.model_name = {{ name }}
+            and runs.cutoff = cast(f.{{ cutoff }} as date)
+{%- endset %}
 
-feature_counts_{{ loop.index }} as (
-    -- One pass over the rows, one grouping set per feature.
+feature_counts_{{ i }} as (
+    -- Numeric features: one aggregate pass per version over the version's scoring runs.
+{%- set branches = [] %}
+{%- for v in e.versions %}
+    {%- set columns, casts = [], [] %}
+    {%- for column, by_version in e.numeric.items() if v in by_version %}
+        {%- do casts.append('cast(f.' ~ adapter.quote(column) ~ ' as ' ~ double ~ ') as value_' ~ loop.index) %}
+        {%- do columns.append((column, 'numeric', 'value_' ~ loop.index, by_version[v])) %}
+    {%- endfor %}
+    {%- if columns %}{% do branches.append((v, columns, casts)) %}{% endif %}
+{%- endfor %}
+{%- for v, columns, casts in branches %}
     select
-        cast({{ scorehouse.sql_string(e.model.name) }} as {{ text }}) as model_name,
+        cast({{ name }} as {{ text }}) as model_name,
+        cast({{ v }} as {{ int }}) as model_version,
+        cutoff,
+        column_name,
+        kind,
+        bin,
+        cast(null as {{ text }}) as category,
+        n_rows
+    from ({{ scorehouse._bin_counts(
+        '(select runs.cutoff, ' ~ casts | join(', ') ~ ' from ' ~ source
+        ~ ' where runs.model_version = ' ~ v ~ ') as feature_rows',
+        columns) | indent(8) }}
+    ) as feature_bins_{{ v }}
+    union all
+{%- endfor %}
+    -- Categories: one pass, one grouping set per column; matched to their bins below.
+{%- if e.categorical %}
+    select
+        cast({{ name }} as {{ text }}) as model_name,
         model_version,
         cutoff,
         cast(case
-            {%- for column, kind in features %}
+            {%- for column in e.categorical %}
             when grouping(value_{{ loop.index }}) = 0 then {{ scorehouse.sql_string(column) }}
             {%- endfor %}
         end as {{ text }}) as column_name,
-        cast(case
-            {%- for column, kind in features %}
-            when grouping(value_{{ loop.index }}) = 0 then {{ scorehouse.sql_string(kind) }}
-            {%- endfor %}
-        end as {{ text }}) as kind,
-        {%- set numeric = [] %}{% set categorical = [] %}
-        {%- for column, kind in features %}
-            {%- do (numeric if kind == 'numeric' else categorical).append('value_' ~ loop.index) %}
-        {%- endfor %}
-        -- in each grouping set, the other features' columns are NULL
-        cast({{ scorehouse._first_not_null(numeric) }} as {{ int }}) as bin,
-        cast({{ scorehouse._first_not_null(categorical) }} as {{ text }}) as category,
+        cast('categorical' as {{ text }}) as kind,
+        cast(null as {{ int }}) as bin,
+        -- in each grouping set, the other columns are NULL
+        {%- set values = [] %}{% for column in e.categorical %}{% do values.append('value_' ~ loop.index) %}{% endfor %}
+        cast({{ scorehouse._first_not_null(values) }} as {{ text }}) as category,
         count(*) as n_rows
-    from feature_values_{{ loop.index }}
+    from (
+        select
+            runs.model_version,
+            runs.cutoff
+            {%- for column in e.categorical %},
+            cast(f.{{ adapter.quote(column) }} as {{ text }}) as value_{{ loop.index }}
+            {%- endfor %}
+        from {{ source }}
+    ) as category_rows
     group by grouping sets (
-        {%- for column, kind in features %}
+        {%- for column in e.categorical %}
         (model_version, cutoff, value_{{ loop.index }}){{ ',' if not loop.last }}
         {%- endfor %}
     )
+{%- else %}
+    select {{ scorehouse._typed_nulls(count_columns) }}
+    where 1 = 0
+{%- endif %}
 ),
 {%- endif %}
 {%- endfor %}
@@ -178,14 +202,15 @@ binned as (
         and reference.model_version = counts.model_version
         and reference.column_name = counts.column_name
         and reference.category = counts.category
-    -- a numeric column the row's version was not trained on has no bin
-    where counts.bin is not null or counts.kind = 'categorical'
 ),
 
 actual as (
     select model_name, model_version, cutoff, column_name, kind, bin, sum(n_rows) as actual_rows
     from binned
     group by model_name, model_version, cutoff, column_name, kind, bin
+    -- the cumulative counts list empty bins too; `compared` gives every bin its zero (as a
+    -- HAVING, the test is not pushed into the join that spreads the counts over the bins)
+    having sum(n_rows) > 0
 ),
 
 totals as (
