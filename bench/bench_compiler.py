@@ -263,6 +263,35 @@ def report(case: Case, model: Any, r: dict[str, Any]) -> None:
         print(f"  {verdict}")
 
 
+def rows_table(X: np.ndarray) -> Any:
+    """An in-memory DuckDB holding ``X`` as table ``rows`` (features and a row id)."""
+    con = duckdb.connect()
+    frame = pd.DataFrame(X, columns=FEATURES).assign(rid=np.arange(len(X)))
+    con.register("frame", frame)
+    con.execute("CREATE TABLE rows AS SELECT * FROM frame")
+    con.unregister("frame")
+    return con
+
+
+def run(rows: int) -> dict[str, Any]:
+    """The boosted model (case ``gbm``) scored on ``rows`` rows, as bench/results.py takes
+    it: DuckDB with all threads and with one, scikit-learn, and the check."""
+    (case,) = [c for c in cases(quick=False) if c.name == "gbm"]
+    case.rows = rows
+    X, _, _ = make_rows(rows, 99)
+    con = rows_table(X)
+    try:
+        return measure(case, case.fit(), X, con, None)
+    finally:
+        con.close()
+
+
+def largest_difference(check: str) -> float:
+    """The ``max|diff|`` of a check line; infinite when the labels differ."""
+    diff = float(check.split("max|diff| ")[1].split(",")[0])
+    return float("inf") if "DIFFER" in check else diff
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rows: a smoke run")
@@ -277,14 +306,9 @@ def main() -> int:
         all_cases = [c for c in all_cases if c.name in wanted]
     n = max(c.rows for c in all_cases)
     X, _, _ = make_rows(n, 99)
-    con = duckdb.connect()
-    frame = pd.DataFrame(X, columns=FEATURES).assign(rid=np.arange(n))
-    con.register("frame", frame)
-    con.execute("CREATE TABLE rows AS SELECT * FROM frame")
+    con = rows_table(X)
     for size in sorted({c.rows for c in all_cases} - {n}):
         con.execute(f"CREATE TABLE rows_{size} AS SELECT * FROM rows WHERE rid < {size}")
-    con.unregister("frame")
-    del frame
 
     load = os.getloadavg()
     print(

@@ -140,7 +140,8 @@ def load_warehouse(con: duckdb.DuckDBPyConnection, rows: int, seed: int) -> pd.D
     )
     con.execute("drop table raw_rows")
 
-    training = pd.DataFrame(draw(np.random.default_rng(seed + 1), TRAINING_ROWS, scoring=False))
+    training_rows = min(TRAINING_ROWS, rows)  # a smoke run needs no million
+    training = pd.DataFrame(draw(np.random.default_rng(seed + 1), training_rows, scoring=False))
     bins = reference_distributions(
         training, tuple(NUMERIC), tuple(CATEGORICAL), training["score"].to_numpy()
     )
@@ -321,7 +322,7 @@ def largest_difference(warehouse: Path, mine: dict[str, Any]) -> dict[str, float
     """The largest absolute difference between the two sides, per kind of number."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        drift = con.sql("select psi from ml_score_drift").fetchone()[0]
+        drift = con.execute("select psi from ml_score_drift").fetchall()[0][0]
         features = con.sql(
             "select feature, psi, null_rate, new_category_examples from ml_feature_drift"
         ).df()
@@ -357,49 +358,74 @@ def largest_difference(warehouse: Path, mine: dict[str, Any]) -> dict[str, float
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+@dataclasses.dataclass
+class Run:
+    """One run of both sides: seconds, and the largest difference per kind of number."""
 
+    rows: int
+    written: float
+    dbt_wall: float
+    dbt_elapsed: float
+    per_model: dict[str, float]
+    read: float
+    pandas: float
+    differences: dict[str, float]
+
+
+def run(rows: int, seed: int = 0) -> Run:
     with tempfile.TemporaryDirectory(prefix="bench-monitoring-") as folder:
         root = Path(folder)
         warehouse = root / "warehouse.duckdb"
         con = duckdb.connect(str(warehouse))
-        _, seconds = timed(lambda: load_warehouse(con, args.rows, args.seed))
+        _, written = timed(lambda: load_warehouse(con, rows, seed))
         con.close()
-        print(
-            f"{args.rows:,} scored rows, {len(NUMERIC) + len(CATEGORICAL)} features "
-            f"({len(NUMERIC)} numeric, {len(CATEGORICAL)} categorical); "
-            f"data written in {seconds:.1f} s"
-        )
         write_project(root, warehouse)
-
         wall, elapsed, per_model = run_monitoring_models(root)
         tables, read_seconds = timed(partial(read_for_pandas, warehouse))
         mine, pandas_seconds = timed(partial(pandas_monitoring, tables))
         tables.clear()
+        differences = largest_difference(warehouse, mine)
+    return Run(rows, written, wall, elapsed, per_model, read_seconds, pandas_seconds, differences)
 
-        print("\nDuckDB (dbt run --select path:models/monitoring, one model at a time):")
-        for name, secs in sorted(per_model.items(), key=lambda kv: -kv[1]):
-            print(f"  {name:<18} {secs:7.2f} s")
-        print(f"  dbt's elapsed time     {elapsed:7.2f} s   (the models' SQL)")
-        print(f"  whole dbt command      {wall:7.2f} s   (with starting dbt and compiling)")
-        print("\npandas / numpy / sklearn.metrics (one process):")
-        print(f"  read from DuckDB       {read_seconds:7.2f} s")
-        print(f"  compute                {pandas_seconds:7.2f} s")
-        print(f"  read + compute         {read_seconds + pandas_seconds:7.2f} s")
-        print("\nratios (pandas / DuckDB; above 1 means DuckDB is faster):")
-        print(f"  compute only / dbt's elapsed      {pandas_seconds / elapsed:5.2f}x")
+
+def report(r: Run) -> None:
+    print(
+        f"{r.rows:,} scored rows, {len(NUMERIC) + len(CATEGORICAL)} features "
+        f"({len(NUMERIC)} numeric, {len(CATEGORICAL)} categorical); "
+        f"data written in {r.written:.1f} s"
+    )
+    print("\nDuckDB (dbt run --select path:models/monitoring, one model at a time):")
+    for name, secs in sorted(r.per_model.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<18} {secs:7.2f} s")
+    print(f"  dbt's elapsed time     {r.dbt_elapsed:7.2f} s   (the models' SQL)")
+    print(f"  whole dbt command      {r.dbt_wall:7.2f} s   (with starting dbt and compiling)")
+    print("\npandas / numpy / sklearn.metrics (one process):")
+    print(f"  read from DuckDB       {r.read:7.2f} s")
+    print(f"  compute                {r.pandas:7.2f} s")
+    print("\nratios (pandas / DuckDB; above 1 means DuckDB is faster):")
+    print(f"  compute only / dbt's elapsed      {r.pandas / r.dbt_elapsed:5.2f}x")
+    print(f"  read + compute / dbt's elapsed    {(r.read + r.pandas) / r.dbt_elapsed:5.2f}x")
+    print("\nlargest difference between the two sides:")
+    for name, diff in r.differences.items():
+        print(f"  {name:<12} {diff:.2e}")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=1, help="repeat; best and median shown")
+    args = parser.parse_args()
+    runs = [run(args.rows, args.seed) for _ in range(args.runs)]
+    for r in runs:
+        report(r)
+    if len(runs) > 1:
+        ratios = sorted(r.pandas / r.dbt_elapsed for r in runs)
         print(
-            f"  read + compute / dbt's elapsed    {(read_seconds + pandas_seconds) / elapsed:5.2f}x"
+            f"\ncompute / dbt's elapsed over {len(runs)} runs: "
+            f"best {ratios[-1]:.2f}x, median {ratios[len(ratios) // 2]:.2f}x"
         )
-        print(f"  read + compute / whole dbt run    {(read_seconds + pandas_seconds) / wall:5.2f}x")
-        print("\nlargest difference between the two sides:")
-        for name, diff in largest_difference(warehouse, mine).items():
-            print(f"  {name:<12} {diff:.2e}")
-        sys.stdout.flush()
 
 
 if __name__ == "__main__":

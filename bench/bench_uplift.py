@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import sys
 import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,16 +47,24 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "ml"))
 
+from scorehouse import selectors  # noqa: E402
 from scorehouse.dbt import run_dbt  # noqa: E402
 from scorehouse.project import find_project, resolve_target  # noqa: E402
 
 START = dt.date(2025, 3, 5)
 CUTOFF = dt.date(2025, 3, 1)
 GROUPS = {
-    "campaign lift": ["uplift_campaign_design", "uplift_campaign_arms", "uplift_campaign_lift"],
+    "campaign lift": [
+        "uplift_campaigns",
+        "uplift_assignments",
+        "uplift_campaign_design",
+        "uplift_campaign_arms",
+        "uplift_campaign_lift",
+    ],
     "uplift by decile": ["uplift_scored_assignments", "uplift_by_decile"],
     "Qini": ["uplift_curve_points", "uplift_ranking"],
 }
+Z = 1.959963984540054  # the models' two-sided 95 % normal quantile
 SPEC = {"task": "binary", "data": {"entity_key": "customer_id", "cutoff": "cutoff_date"}}
 
 
@@ -68,7 +76,8 @@ def synthetic(n: int, seed: int = 0) -> dict[str, pa.Table]:
     converted = rng.random(n) < p
     revenue = np.where(converted, np.round(rng.lognormal(3.5, 0.6, n), 2), 0.0)
     score = np.round(1 / (1 + np.exp(-(x + rng.normal(scale=0.8, size=n)))), 4)
-    ids = np.arange(1, n + 1, dtype=np.int64)
+    # as many digits each, so that their order as text (the contract's key) is numeric order
+    ids = np.arange(10**9, 10**9 + n, dtype=np.int64)
     campaigns = pd.DataFrame(
         {
             "campaign_id": [1],
@@ -111,22 +120,41 @@ def synthetic(n: int, seed: int = 0) -> dict[str, pa.Table]:
 
 
 def project_in(root: Path) -> Any:
-    for part in ("dbt_project.yml", "models", "macros", "seeds"):
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("generated"))
-        else:
-            shutil.copy(source, root / part)
+    """A user's dbt project that installs scorehouse by its path and maps the benchmark's
+    raw tables to the package's input contracts, with one model, ``bench``, whose score
+    history is the benchmark's scores."""
+    config = {
+        "name": "bench_uplift",
+        "version": "1.0.0",
+        "config-version": 2,
+        "profile": "bench",
+        "model-paths": ["models"],
+        "vars": {
+            "scorehouse_campaigns": "bench_campaigns",
+            "scorehouse_campaign_assignments": "bench_assignments",
+            "scorehouse_campaign_design": {1: 0.5},
+        },
+        "models": {"bench_uplift": {"+materialized": "view"}},
+    }
+    (root / "dbt_project.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    (root / "packages.yml").write_text(yaml.safe_dump({"packages": [{"local": str(REPO)}]}))
     output = {"type": "duckdb", "path": str(root / "bench.duckdb"), "schema": "main", "threads": 2}
-    profile = {"scorehouse": {"target": "duckdb", "outputs": {"duckdb": output}}}
+    profile = {"bench": {"target": "duckdb", "outputs": {"duckdb": output}}}
     (root / "profiles.yml").write_text(yaml.safe_dump(profile))
-    ml = root / "models" / "ml"
-    model = {"name": "bench_scores", "config": {"meta": {"scorehouse": SPEC}}}
-    (ml / "bench.yml").write_text(yaml.safe_dump({"version": 2, "models": [model]}))
-    (ml / "bench_scores.sql").write_text("select 1 as placeholder\n")
-    (ml / "bench_score_history.sql").write_text(
-        "{{ config(materialized='view') }}\nselect * from raw.bench_history\n"
+    models = root / "models"
+    models.mkdir()
+    (models / "bench_campaigns.sql").write_text("select * from raw.campaigns\n")
+    (models / "bench_assignments.sql").write_text(
+        "select campaign_id, cast(customer_id as varchar) as customer_id, assigned_at,\n"
+        "    treatment_group, treatment_group = 'treatment' as is_treatment,\n"
+        "    contacted as was_contacted, contact_cost, converted as is_converted,\n"
+        "    converted_at, revenue\n"
+        "from raw.campaign_assignments\n"
     )
+    model = {"name": "bench_scores", "config": {"meta": {"scorehouse": SPEC}}}
+    (models / "bench.yml").write_text(yaml.safe_dump({"version": 2, "models": [model]}))
+    (models / "bench_scores.sql").write_text("select 1 as placeholder\n")
+    (models / "bench_score_history.sql").write_text("select * from raw.bench_history\n")
     project = find_project(root)
     return project, resolve_target(project, None, root)
 
@@ -138,6 +166,7 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def python_side(data: dict[str, pa.Table]) -> dict[str, tuple[float, Any]]:
+    """Each group's seconds and values with pandas, statsmodels and scikit-uplift."""
     from sklift.metrics import qini_auc_score, uplift_auc_score, uplift_by_percentile
     from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
     from statsmodels.stats.weightstats import ttest_ind
@@ -151,19 +180,15 @@ def python_side(data: dict[str, pa.Table]) -> dict[str, tuple[float, Any]]:
         {"campaign_id": a["campaign_id"].to_numpy(), "t": treatment, "y": y, "revenue": revenue}
     )
 
-    def lift() -> list[Any]:
-        out = []
-        for _, group in frame.groupby("campaign_id"):
-            t, c = group[group.t == 1], group[group.t == 0]
-            count, nobs = [t.y.sum(), c.y.sum()], [len(t), len(c)]
-            out.append(
-                (
-                    proportions_ztest(count, nobs),
-                    confint_proportions_2indep(count[0], nobs[0], count[1], nobs[1], method="wald"),
-                    ttest_ind(t.revenue.to_numpy(), c.revenue.to_numpy(), usevar="unequal"),
-                )
-            )
-        return out
+    def lift() -> dict[str, float]:
+        (_, group), *others = frame.groupby("campaign_id")
+        assert not others
+        t, c = group[group.t == 1], group[group.t == 0]
+        count, nobs = [t.y.sum(), c.y.sum()], [len(t), len(c)]
+        z, _ = proportions_ztest(count, nobs)
+        low, high = confint_proportions_2indep(count[0], nobs[0], count[1], nobs[1], method="wald")
+        t_stat, _, _ = ttest_ind(t.revenue.to_numpy(), c.revenue.to_numpy(), usevar="unequal")
+        return {"z": z, "ci_low": low, "ci_high": high, "revenue_t": t_stat}
 
     return {
         "campaign lift": timed(lift),
@@ -176,17 +201,55 @@ def python_side(data: dict[str, pa.Table]) -> dict[str, tuple[float, Any]]:
     }
 
 
-def main() -> None:
-    warnings.filterwarnings("ignore", category=FutureWarning)  # sklift on scikit-learn 1.9
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000_000)
-    args = parser.parse_args()
-    print(f"uplift benchmark: {args.rows:,} customers, one campaign, DuckDB {duckdb.__version__}")
+def sql_values(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    lift = con.execute(
+        "select z_statistic, absolute_lift_ci_low, absolute_lift_ci_high, revenue_t_statistic "
+        "from main.uplift_campaign_lift"
+    ).fetchall()
+    deciles = con.execute(
+        f"select uplift, (uplift_ci_high - uplift) / {Z} from main.uplift_by_decile "
+        "where subject = 'model' order by decile"
+    ).fetchall()
+    ranking = con.execute(
+        "select qini_coefficient, auuc from main.uplift_ranking where subject = 'model'"
+    ).fetchall()
+    return {"lift": lift, "deciles": deciles, "ranking": ranking}
+
+
+def differences(sql: dict[str, Any], py: dict[str, tuple[float, Any]]) -> dict[str, float]:
+    """The largest absolute difference between the two sides, per group."""
+    (lift_row,) = sql["lift"]
+    lift = py["campaign lift"][1]
+    expected = (lift["z"], lift["ci_low"], lift["ci_high"], lift["revenue_t"])
+    by_decile = py["uplift by decile"][1]
+    (ranking,) = sql["ranking"]
+    qini, auuc = py["Qini"][1]
+    return {
+        "campaign lift": max(abs(a - b) for a, b in zip(lift_row, expected, strict=True)),
+        "uplift by decile": max(
+            max(abs(u - e), abs(se - es))
+            for (u, se), e, es in zip(
+                sql["deciles"], by_decile["uplift"], by_decile["std_uplift"], strict=True
+            )
+        ),
+        "Qini": max(abs(ranking[0] - qini), abs(ranking[1] - auuc)),
+    }
+
+
+@dataclass
+class Run:
+    rows: int
+    sql: dict[str, float]  # seconds per group
+    per_model: dict[str, float]
+    python: dict[str, float]
+    differences: dict[str, float]
+
+
+def run(rows: int) -> Run:
     with tempfile.TemporaryDirectory(prefix="scorehouse-bench-uplift-") as tmp:
         root = Path(tmp)
         project, target = project_in(root)
-        seconds, data = timed(lambda: synthetic(args.rows))
-        print(f"  data generated in {seconds:.1f}s")
+        data = synthetic(rows)
         con = duckdb.connect(str(root / "bench.duckdb"))
         con.execute("create schema raw")
         for name, table in data.items():
@@ -194,31 +257,53 @@ def main() -> None:
             con.execute(f"create table raw.{name} as select * from incoming")
             con.unregister("incoming")
         con.close()
-        run_dbt(target, "run", "--select", "stg_raw__campaigns", "stg_raw__campaign_assignments",
+        run_dbt(target, "deps", quiet=True)
+        run_dbt(target, "run", "--select", "bench_campaigns", "bench_assignments",
                 "bench_score_history", quiet=True)  # fmt: skip
-        run_dbt(target, "compile", "--select", "path:models/uplift", quiet=True)
+        run_dbt(target, "compile", "--select", selectors.UPLIFT, quiet=True)
         compiled = root / "target" / "compiled" / "scorehouse" / "models" / "uplift"
         con = duckdb.connect(str(root / "bench.duckdb"))
         sql_times: dict[str, float] = {}
+        per_model: dict[str, float] = {}
         for group, models in GROUPS.items():
-            total = 0.0
             for model in models:
                 sql = (compiled / f"{model}.sql").read_text()
                 statement = f"create or replace table main.{model} as {sql}"
-                seconds, _ = timed(lambda statement=statement: con.execute(statement))
-                print(f"    {model}: {seconds:.2f}s")
-                total += seconds
-            sql_times[group] = total
-        ranking = con.execute("select qini_coefficient, auuc from main.uplift_ranking").fetchone()
+                per_model[model], _ = timed(lambda statement=statement: con.execute(statement))
+            sql_times[group] = sum(per_model[m] for m in models)
+        values = sql_values(con)
         con.close()
-        py = python_side(data)
-    print(f"  {'':<18}{'DuckDB SQL':>12}{'Python':>12}{'Python / SQL':>14}")
+    py = python_side(data)
+    return Run(rows, sql_times, per_model, {g: py[g][0] for g in GROUPS}, differences(values, py))
+
+
+def report(r: Run) -> None:
+    print(f"uplift benchmark: {r.rows:,} customers, one campaign, DuckDB {duckdb.__version__}")
+    for model, seconds in r.per_model.items():
+        print(f"    {model}: {seconds:.2f}s")
+    print(f"  {'':<18}{'DuckDB SQL':>12}{'Python':>12}{'Python / SQL':>14}{'max |diff|':>12}")
     for group in GROUPS:
-        sql_s, py_s = sql_times[group], py[group][0]
-        print(f"  {group:<18}{sql_s:>11.2f}s{py_s:>11.2f}s{py_s / sql_s:>13.1f}x")
-    qini, auuc = py["Qini"][1]
-    print(f"  Qini coefficient: SQL {ranking[0]:.12f}  scikit-uplift {qini:.12f}")
-    print(f"  AUUC:             SQL {ranking[1]:.12f}  scikit-uplift {auuc:.12f}")
+        sql_s, py_s = r.sql[group], r.python[group]
+        diff = r.differences[group]
+        print(f"  {group:<18}{sql_s:>11.2f}s{py_s:>11.2f}s{py_s / sql_s:>13.1f}x{diff:>12.1e}")
+
+
+def main() -> None:
+    warnings.filterwarnings("ignore", category=FutureWarning)  # sklift on scikit-learn 1.9
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--runs", type=int, default=1, help="repeat; best and median shown")
+    args = parser.parse_args()
+    runs = [run(args.rows) for _ in range(args.runs)]
+    for r in runs:
+        report(r)
+    if len(runs) > 1:
+        for group in GROUPS:
+            ratios = sorted(r.python[group] / r.sql[group] for r in runs)
+            print(
+                f"  {group}: Python / SQL over {len(runs)} runs: best {ratios[-1]:.2f}x, "
+                f"median {ratios[len(ratios) // 2]:.2f}x"
+            )
 
 
 if __name__ == "__main__":
