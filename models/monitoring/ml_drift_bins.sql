@@ -67,20 +67,10 @@ runs as (
 score_counts_{{ i }} as (
 {%- set scored = [] %}{% for v in e.versions if v in e.score %}{% do scored.append(v) %}{% endfor %}
 {%- for v in scored %}
-    select
-        cast({{ name }} as {{ text }}) as model_name,
-        cast({{ v }} as {{ int }}) as model_version,
-        cutoff,
-        column_name,
-        kind,
-        bin,
-        cast(null as {{ text }}) as category,
-        n_rows
-    from ({{ scorehouse._bin_counts(
+    {{ scorehouse._bin_counts(e.model.name, v,
         '(select cast(' ~ cutoff ~ ' as date) as cutoff, cast(score as ' ~ double ~ ') as score'
         ~ ' from ' ~ e.model.history ~ ' where model_version = ' ~ v ~ ') as scores',
-        [('__score__', 'score', 'score', e.score[v])]) | indent(8) }}
-    ) as score_bins_{{ v }}
+        [('__score__', 'score', 'score', e.score[v])]) | indent(4) }}
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -109,20 +99,10 @@ feature_counts_{{ i }} as (
     {%- if columns %}{% do branches.append((v, columns, casts)) %}{% endif %}
 {%- endfor %}
 {%- for v, columns, casts in branches %}
-    select
-        cast({{ name }} as {{ text }}) as model_name,
-        cast({{ v }} as {{ int }}) as model_version,
-        cutoff,
-        column_name,
-        kind,
-        bin,
-        cast(null as {{ text }}) as category,
-        n_rows
-    from ({{ scorehouse._bin_counts(
+    {{ scorehouse._bin_counts(e.model.name, v,
         '(select runs.cutoff, ' ~ casts | join(', ') ~ ' from ' ~ source
         ~ ' where runs.model_version = ' ~ v ~ ') as feature_rows',
-        columns) | indent(8) }}
-    ) as feature_bins_{{ v }}
+        columns) | indent(4) }}
     union all
 {%- endfor %}
     -- Categories: one pass, one grouping set per column; matched to their bins below.

@@ -49,619 +49,603 @@ WITH reference AS (
   SELECT
     CAST('churn' AS STRING) AS model_name,
     CAST(1 AS INT64) AS model_version,
-    cutoff,
-    column_name,
-    kind,
-    bin,
+    counted.cutoff,
+    CAST(cells.column_name AS STRING) AS column_name,
+    CAST(cells.kind AS STRING) AS kind,
+    CAST(cells.bin AS INT64) AS bin,
     CAST(NULL AS STRING) AS category,
-    n_rows
+    CAST(CASE cells.cell
+      WHEN 1
+      THEN n_all - n_1
+      WHEN 2
+      THEN le_1_1
+      WHEN 3
+      THEN le_1_2 - le_1_1
+      WHEN 4
+      THEN le_1_3 - le_1_2
+      WHEN 5
+      THEN le_1_4 - le_1_3
+      WHEN 6
+      THEN le_1_5 - le_1_4
+      WHEN 7
+      THEN le_1_6 - le_1_5
+      WHEN 8
+      THEN le_1_7 - le_1_6
+      WHEN 9
+      THEN le_1_8 - le_1_7
+      WHEN 10
+      THEN n_1 - le_1_8
+    END AS INT64) AS n_rows
   FROM (
     SELECT
-      counted.cutoff,
-      CAST(cells.column_name AS STRING) AS column_name,
-      CAST(cells.kind AS STRING) AS kind,
-      CAST(cells.bin AS INT64) AS bin,
-      CAST(CASE cells.cell
-        WHEN 1
-        THEN n_all - n_1
-        WHEN 2
-        THEN le_1_1
-        WHEN 3
-        THEN le_1_2 - le_1_1
-        WHEN 4
-        THEN le_1_3 - le_1_2
-        WHEN 5
-        THEN le_1_4 - le_1_3
-        WHEN 6
-        THEN le_1_5 - le_1_4
-        WHEN 7
-        THEN le_1_6 - le_1_5
-        WHEN 8
-        THEN le_1_7 - le_1_6
-        WHEN 9
-        THEN le_1_8 - le_1_7
-        WHEN 10
-        THEN n_1 - le_1_8
-      END AS INT64) AS n_rows
+      cutoff,
+      COUNT(*) AS n_all,
+      COUNT(score) AS n_1,
+      COUNTIF(score <= CAST('0.519775' AS FLOAT64)) AS le_1_1,
+      COUNTIF(score <= CAST('0.644567' AS FLOAT64)) AS le_1_2,
+      COUNTIF(score <= CAST('0.707679' AS FLOAT64)) AS le_1_3,
+      COUNTIF(score <= CAST('0.745726' AS FLOAT64)) AS le_1_4,
+      COUNTIF(score <= CAST('0.857766' AS FLOAT64)) AS le_1_5,
+      COUNTIF(score <= CAST('0.906803' AS FLOAT64)) AS le_1_6,
+      COUNTIF(score <= CAST('0.913443' AS FLOAT64)) AS le_1_7,
+      COUNTIF(score <= CAST('0.914876' AS FLOAT64)) AS le_1_8
     FROM (
       SELECT
-        cutoff,
-        COUNT(*) AS n_all,
-        COUNT(score) AS n_1,
-        COUNTIF(score <= CAST('0.519775' AS FLOAT64)) AS le_1_1,
-        COUNTIF(score <= CAST('0.644567' AS FLOAT64)) AS le_1_2,
-        COUNTIF(score <= CAST('0.707679' AS FLOAT64)) AS le_1_3,
-        COUNTIF(score <= CAST('0.745726' AS FLOAT64)) AS le_1_4,
-        COUNTIF(score <= CAST('0.857766' AS FLOAT64)) AS le_1_5,
-        COUNTIF(score <= CAST('0.906803' AS FLOAT64)) AS le_1_6,
-        COUNTIF(score <= CAST('0.913443' AS FLOAT64)) AS le_1_7,
-        COUNTIF(score <= CAST('0.914876' AS FLOAT64)) AS le_1_8
-      FROM (
-        SELECT
-          CAST(`cutoff_date` AS DATE) AS cutoff,
-          CAST(score AS FLOAT64) AS score
-        FROM `main`.`churn_score_history`
-        WHERE
-          model_version = 1
-      ) AS scores
-      GROUP BY
-        cutoff
-    ) AS counted
-    CROSS JOIN UNNEST([
-      STRUCT(1 AS cell, '__score__' AS column_name, 'score' AS kind, 0 AS bin),
-      STRUCT(2 AS cell, '__score__' AS column_name, 'score' AS kind, 1 AS bin),
-      STRUCT(3 AS cell, '__score__' AS column_name, 'score' AS kind, 2 AS bin),
-      STRUCT(4 AS cell, '__score__' AS column_name, 'score' AS kind, 3 AS bin),
-      STRUCT(5 AS cell, '__score__' AS column_name, 'score' AS kind, 4 AS bin),
-      STRUCT(6 AS cell, '__score__' AS column_name, 'score' AS kind, 5 AS bin),
-      STRUCT(7 AS cell, '__score__' AS column_name, 'score' AS kind, 6 AS bin),
-      STRUCT(8 AS cell, '__score__' AS column_name, 'score' AS kind, 7 AS bin),
-      STRUCT(9 AS cell, '__score__' AS column_name, 'score' AS kind, 8 AS bin),
-      STRUCT(10 AS cell, '__score__' AS column_name, 'score' AS kind, 9 AS bin)
-    ]) AS cells
-  ) AS score_bins_1
+        CAST(`cutoff_date` AS DATE) AS cutoff,
+        CAST(score AS FLOAT64) AS score
+      FROM `main`.`churn_score_history`
+      WHERE
+        model_version = 1
+    ) AS scores
+    GROUP BY
+      cutoff
+  ) AS counted
+  CROSS JOIN UNNEST([
+    STRUCT(1 AS cell, '__score__' AS column_name, 'score' AS kind, 0 AS bin),
+    STRUCT(2 AS cell, '__score__' AS column_name, 'score' AS kind, 1 AS bin),
+    STRUCT(3 AS cell, '__score__' AS column_name, 'score' AS kind, 2 AS bin),
+    STRUCT(4 AS cell, '__score__' AS column_name, 'score' AS kind, 3 AS bin),
+    STRUCT(5 AS cell, '__score__' AS column_name, 'score' AS kind, 4 AS bin),
+    STRUCT(6 AS cell, '__score__' AS column_name, 'score' AS kind, 5 AS bin),
+    STRUCT(7 AS cell, '__score__' AS column_name, 'score' AS kind, 6 AS bin),
+    STRUCT(8 AS cell, '__score__' AS column_name, 'score' AS kind, 7 AS bin),
+    STRUCT(9 AS cell, '__score__' AS column_name, 'score' AS kind, 8 AS bin),
+    STRUCT(10 AS cell, '__score__' AS column_name, 'score' AS kind, 9 AS bin)
+  ]) AS cells
 ), feature_counts_1 AS (
   /* Numeric features: one aggregate pass per version over the version's scoring runs. */
   SELECT
     CAST('churn' AS STRING) AS model_name,
     CAST(1 AS INT64) AS model_version,
-    cutoff,
-    column_name,
-    kind,
-    bin,
+    counted.cutoff,
+    CAST(cells.column_name AS STRING) AS column_name,
+    CAST(cells.kind AS STRING) AS kind,
+    CAST(cells.bin AS INT64) AS bin,
     CAST(NULL AS STRING) AS category,
-    n_rows
+    CAST(CASE cells.cell
+      WHEN 1
+      THEN n_all - n_1
+      WHEN 2
+      THEN le_1_1
+      WHEN 3
+      THEN n_1 - le_1_1
+      WHEN 4
+      THEN n_all - n_2
+      WHEN 5
+      THEN le_2_1
+      WHEN 6
+      THEN le_2_2 - le_2_1
+      WHEN 7
+      THEN n_2 - le_2_2
+      WHEN 8
+      THEN n_all - n_3
+      WHEN 9
+      THEN le_3_1
+      WHEN 10
+      THEN le_3_2 - le_3_1
+      WHEN 11
+      THEN le_3_3 - le_3_2
+      WHEN 12
+      THEN n_3 - le_3_3
+      WHEN 13
+      THEN n_all - n_4
+      WHEN 14
+      THEN le_4_1
+      WHEN 15
+      THEN le_4_2 - le_4_1
+      WHEN 16
+      THEN le_4_3 - le_4_2
+      WHEN 17
+      THEN le_4_4 - le_4_3
+      WHEN 18
+      THEN le_4_5 - le_4_4
+      WHEN 19
+      THEN le_4_6 - le_4_5
+      WHEN 20
+      THEN n_4 - le_4_6
+      WHEN 21
+      THEN n_all - n_5
+      WHEN 22
+      THEN le_5_1
+      WHEN 23
+      THEN le_5_2 - le_5_1
+      WHEN 24
+      THEN le_5_3 - le_5_2
+      WHEN 25
+      THEN le_5_4 - le_5_3
+      WHEN 26
+      THEN le_5_5 - le_5_4
+      WHEN 27
+      THEN le_5_6 - le_5_5
+      WHEN 28
+      THEN le_5_7 - le_5_6
+      WHEN 29
+      THEN le_5_8 - le_5_7
+      WHEN 30
+      THEN le_5_9 - le_5_8
+      WHEN 31
+      THEN n_5 - le_5_9
+      WHEN 32
+      THEN n_all - n_6
+      WHEN 33
+      THEN le_6_1
+      WHEN 34
+      THEN le_6_2 - le_6_1
+      WHEN 35
+      THEN le_6_3 - le_6_2
+      WHEN 36
+      THEN le_6_4 - le_6_3
+      WHEN 37
+      THEN le_6_5 - le_6_4
+      WHEN 38
+      THEN n_6 - le_6_5
+      WHEN 39
+      THEN n_all - n_7
+      WHEN 40
+      THEN le_7_1
+      WHEN 41
+      THEN le_7_2 - le_7_1
+      WHEN 42
+      THEN le_7_3 - le_7_2
+      WHEN 43
+      THEN le_7_4 - le_7_3
+      WHEN 44
+      THEN le_7_5 - le_7_4
+      WHEN 45
+      THEN le_7_6 - le_7_5
+      WHEN 46
+      THEN n_7 - le_7_6
+      WHEN 47
+      THEN n_all - n_8
+      WHEN 48
+      THEN le_8_1
+      WHEN 49
+      THEN le_8_2 - le_8_1
+      WHEN 50
+      THEN n_8 - le_8_2
+      WHEN 51
+      THEN n_all - n_9
+      WHEN 52
+      THEN le_9_1
+      WHEN 53
+      THEN le_9_2 - le_9_1
+      WHEN 54
+      THEN le_9_3 - le_9_2
+      WHEN 55
+      THEN n_9 - le_9_3
+      WHEN 56
+      THEN n_all - n_10
+      WHEN 57
+      THEN le_10_1
+      WHEN 58
+      THEN n_10 - le_10_1
+      WHEN 59
+      THEN n_all - n_11
+      WHEN 60
+      THEN le_11_1
+      WHEN 61
+      THEN le_11_2 - le_11_1
+      WHEN 62
+      THEN n_11 - le_11_2
+      WHEN 63
+      THEN n_all - n_12
+      WHEN 64
+      THEN le_12_1
+      WHEN 65
+      THEN le_12_2 - le_12_1
+      WHEN 66
+      THEN le_12_3 - le_12_2
+      WHEN 67
+      THEN le_12_4 - le_12_3
+      WHEN 68
+      THEN le_12_5 - le_12_4
+      WHEN 69
+      THEN le_12_6 - le_12_5
+      WHEN 70
+      THEN le_12_7 - le_12_6
+      WHEN 71
+      THEN le_12_8 - le_12_7
+      WHEN 72
+      THEN le_12_9 - le_12_8
+      WHEN 73
+      THEN n_12 - le_12_9
+      WHEN 74
+      THEN n_all - n_13
+      WHEN 75
+      THEN le_13_1
+      WHEN 76
+      THEN le_13_2 - le_13_1
+      WHEN 77
+      THEN le_13_3 - le_13_2
+      WHEN 78
+      THEN n_13 - le_13_3
+      WHEN 79
+      THEN n_all - n_14
+      WHEN 80
+      THEN le_14_1
+      WHEN 81
+      THEN le_14_2 - le_14_1
+      WHEN 82
+      THEN le_14_3 - le_14_2
+      WHEN 83
+      THEN le_14_4 - le_14_3
+      WHEN 84
+      THEN n_14 - le_14_4
+      WHEN 85
+      THEN n_all - n_15
+      WHEN 86
+      THEN le_15_1
+      WHEN 87
+      THEN le_15_2 - le_15_1
+      WHEN 88
+      THEN n_15 - le_15_2
+      WHEN 89
+      THEN n_all - n_16
+      WHEN 90
+      THEN le_16_1
+      WHEN 91
+      THEN le_16_2 - le_16_1
+      WHEN 92
+      THEN le_16_3 - le_16_2
+      WHEN 93
+      THEN le_16_4 - le_16_3
+      WHEN 94
+      THEN n_16 - le_16_4
+      WHEN 95
+      THEN n_all - n_17
+      WHEN 96
+      THEN le_17_1
+      WHEN 97
+      THEN le_17_2 - le_17_1
+      WHEN 98
+      THEN le_17_3 - le_17_2
+      WHEN 99
+      THEN n_17 - le_17_3
+      WHEN 100
+      THEN n_all - n_18
+      WHEN 101
+      THEN le_18_1
+      WHEN 102
+      THEN le_18_2 - le_18_1
+      WHEN 103
+      THEN le_18_3 - le_18_2
+      WHEN 104
+      THEN n_18 - le_18_3
+      WHEN 105
+      THEN n_all - n_19
+      WHEN 106
+      THEN le_19_1
+      WHEN 107
+      THEN le_19_2 - le_19_1
+      WHEN 108
+      THEN le_19_3 - le_19_2
+      WHEN 109
+      THEN le_19_4 - le_19_3
+      WHEN 110
+      THEN le_19_5 - le_19_4
+      WHEN 111
+      THEN le_19_6 - le_19_5
+      WHEN 112
+      THEN le_19_7 - le_19_6
+      WHEN 113
+      THEN le_19_8 - le_19_7
+      WHEN 114
+      THEN le_19_9 - le_19_8
+      WHEN 115
+      THEN n_19 - le_19_9
+      WHEN 116
+      THEN n_all - n_20
+      WHEN 117
+      THEN le_20_1
+      WHEN 118
+      THEN n_20 - le_20_1
+      WHEN 119
+      THEN n_all - n_21
+      WHEN 120
+      THEN le_21_1
+      WHEN 121
+      THEN le_21_2 - le_21_1
+      WHEN 122
+      THEN n_21 - le_21_2
+      WHEN 123
+      THEN n_all - n_22
+      WHEN 124
+      THEN le_22_1
+      WHEN 125
+      THEN le_22_2 - le_22_1
+      WHEN 126
+      THEN n_22 - le_22_2
+    END AS INT64) AS n_rows
   FROM (
     SELECT
-      counted.cutoff,
-      CAST(cells.column_name AS STRING) AS column_name,
-      CAST(cells.kind AS STRING) AS kind,
-      CAST(cells.bin AS INT64) AS bin,
-      CAST(CASE cells.cell
-        WHEN 1
-        THEN n_all - n_1
-        WHEN 2
-        THEN le_1_1
-        WHEN 3
-        THEN n_1 - le_1_1
-        WHEN 4
-        THEN n_all - n_2
-        WHEN 5
-        THEN le_2_1
-        WHEN 6
-        THEN le_2_2 - le_2_1
-        WHEN 7
-        THEN n_2 - le_2_2
-        WHEN 8
-        THEN n_all - n_3
-        WHEN 9
-        THEN le_3_1
-        WHEN 10
-        THEN le_3_2 - le_3_1
-        WHEN 11
-        THEN le_3_3 - le_3_2
-        WHEN 12
-        THEN n_3 - le_3_3
-        WHEN 13
-        THEN n_all - n_4
-        WHEN 14
-        THEN le_4_1
-        WHEN 15
-        THEN le_4_2 - le_4_1
-        WHEN 16
-        THEN le_4_3 - le_4_2
-        WHEN 17
-        THEN le_4_4 - le_4_3
-        WHEN 18
-        THEN le_4_5 - le_4_4
-        WHEN 19
-        THEN le_4_6 - le_4_5
-        WHEN 20
-        THEN n_4 - le_4_6
-        WHEN 21
-        THEN n_all - n_5
-        WHEN 22
-        THEN le_5_1
-        WHEN 23
-        THEN le_5_2 - le_5_1
-        WHEN 24
-        THEN le_5_3 - le_5_2
-        WHEN 25
-        THEN le_5_4 - le_5_3
-        WHEN 26
-        THEN le_5_5 - le_5_4
-        WHEN 27
-        THEN le_5_6 - le_5_5
-        WHEN 28
-        THEN le_5_7 - le_5_6
-        WHEN 29
-        THEN le_5_8 - le_5_7
-        WHEN 30
-        THEN le_5_9 - le_5_8
-        WHEN 31
-        THEN n_5 - le_5_9
-        WHEN 32
-        THEN n_all - n_6
-        WHEN 33
-        THEN le_6_1
-        WHEN 34
-        THEN le_6_2 - le_6_1
-        WHEN 35
-        THEN le_6_3 - le_6_2
-        WHEN 36
-        THEN le_6_4 - le_6_3
-        WHEN 37
-        THEN le_6_5 - le_6_4
-        WHEN 38
-        THEN n_6 - le_6_5
-        WHEN 39
-        THEN n_all - n_7
-        WHEN 40
-        THEN le_7_1
-        WHEN 41
-        THEN le_7_2 - le_7_1
-        WHEN 42
-        THEN le_7_3 - le_7_2
-        WHEN 43
-        THEN le_7_4 - le_7_3
-        WHEN 44
-        THEN le_7_5 - le_7_4
-        WHEN 45
-        THEN le_7_6 - le_7_5
-        WHEN 46
-        THEN n_7 - le_7_6
-        WHEN 47
-        THEN n_all - n_8
-        WHEN 48
-        THEN le_8_1
-        WHEN 49
-        THEN le_8_2 - le_8_1
-        WHEN 50
-        THEN n_8 - le_8_2
-        WHEN 51
-        THEN n_all - n_9
-        WHEN 52
-        THEN le_9_1
-        WHEN 53
-        THEN le_9_2 - le_9_1
-        WHEN 54
-        THEN le_9_3 - le_9_2
-        WHEN 55
-        THEN n_9 - le_9_3
-        WHEN 56
-        THEN n_all - n_10
-        WHEN 57
-        THEN le_10_1
-        WHEN 58
-        THEN n_10 - le_10_1
-        WHEN 59
-        THEN n_all - n_11
-        WHEN 60
-        THEN le_11_1
-        WHEN 61
-        THEN le_11_2 - le_11_1
-        WHEN 62
-        THEN n_11 - le_11_2
-        WHEN 63
-        THEN n_all - n_12
-        WHEN 64
-        THEN le_12_1
-        WHEN 65
-        THEN le_12_2 - le_12_1
-        WHEN 66
-        THEN le_12_3 - le_12_2
-        WHEN 67
-        THEN le_12_4 - le_12_3
-        WHEN 68
-        THEN le_12_5 - le_12_4
-        WHEN 69
-        THEN le_12_6 - le_12_5
-        WHEN 70
-        THEN le_12_7 - le_12_6
-        WHEN 71
-        THEN le_12_8 - le_12_7
-        WHEN 72
-        THEN le_12_9 - le_12_8
-        WHEN 73
-        THEN n_12 - le_12_9
-        WHEN 74
-        THEN n_all - n_13
-        WHEN 75
-        THEN le_13_1
-        WHEN 76
-        THEN le_13_2 - le_13_1
-        WHEN 77
-        THEN le_13_3 - le_13_2
-        WHEN 78
-        THEN n_13 - le_13_3
-        WHEN 79
-        THEN n_all - n_14
-        WHEN 80
-        THEN le_14_1
-        WHEN 81
-        THEN le_14_2 - le_14_1
-        WHEN 82
-        THEN le_14_3 - le_14_2
-        WHEN 83
-        THEN le_14_4 - le_14_3
-        WHEN 84
-        THEN n_14 - le_14_4
-        WHEN 85
-        THEN n_all - n_15
-        WHEN 86
-        THEN le_15_1
-        WHEN 87
-        THEN le_15_2 - le_15_1
-        WHEN 88
-        THEN n_15 - le_15_2
-        WHEN 89
-        THEN n_all - n_16
-        WHEN 90
-        THEN le_16_1
-        WHEN 91
-        THEN le_16_2 - le_16_1
-        WHEN 92
-        THEN le_16_3 - le_16_2
-        WHEN 93
-        THEN le_16_4 - le_16_3
-        WHEN 94
-        THEN n_16 - le_16_4
-        WHEN 95
-        THEN n_all - n_17
-        WHEN 96
-        THEN le_17_1
-        WHEN 97
-        THEN le_17_2 - le_17_1
-        WHEN 98
-        THEN le_17_3 - le_17_2
-        WHEN 99
-        THEN n_17 - le_17_3
-        WHEN 100
-        THEN n_all - n_18
-        WHEN 101
-        THEN le_18_1
-        WHEN 102
-        THEN le_18_2 - le_18_1
-        WHEN 103
-        THEN le_18_3 - le_18_2
-        WHEN 104
-        THEN n_18 - le_18_3
-        WHEN 105
-        THEN n_all - n_19
-        WHEN 106
-        THEN le_19_1
-        WHEN 107
-        THEN le_19_2 - le_19_1
-        WHEN 108
-        THEN le_19_3 - le_19_2
-        WHEN 109
-        THEN le_19_4 - le_19_3
-        WHEN 110
-        THEN le_19_5 - le_19_4
-        WHEN 111
-        THEN le_19_6 - le_19_5
-        WHEN 112
-        THEN le_19_7 - le_19_6
-        WHEN 113
-        THEN le_19_8 - le_19_7
-        WHEN 114
-        THEN le_19_9 - le_19_8
-        WHEN 115
-        THEN n_19 - le_19_9
-        WHEN 116
-        THEN n_all - n_20
-        WHEN 117
-        THEN le_20_1
-        WHEN 118
-        THEN n_20 - le_20_1
-        WHEN 119
-        THEN n_all - n_21
-        WHEN 120
-        THEN le_21_1
-        WHEN 121
-        THEN le_21_2 - le_21_1
-        WHEN 122
-        THEN n_21 - le_21_2
-        WHEN 123
-        THEN n_all - n_22
-        WHEN 124
-        THEN le_22_1
-        WHEN 125
-        THEN le_22_2 - le_22_1
-        WHEN 126
-        THEN n_22 - le_22_2
-      END AS INT64) AS n_rows
+      cutoff,
+      COUNT(*) AS n_all,
+      COUNT(value_1) AS n_1,
+      COUNTIF(value_1 <= CAST('0.0' AS FLOAT64)) AS le_1_1,
+      COUNT(value_2) AS n_2,
+      COUNTIF(value_2 <= CAST('0.0' AS FLOAT64)) AS le_2_1,
+      COUNTIF(value_2 <= CAST('1.0' AS FLOAT64)) AS le_2_2,
+      COUNT(value_3) AS n_3,
+      COUNTIF(value_3 <= CAST('0.0' AS FLOAT64)) AS le_3_1,
+      COUNTIF(value_3 <= CAST('3.0' AS FLOAT64)) AS le_3_2,
+      COUNTIF(value_3 <= CAST('7.0' AS FLOAT64)) AS le_3_3,
+      COUNT(value_4) AS n_4,
+      COUNTIF(value_4 <= CAST('0.0' AS FLOAT64)) AS le_4_1,
+      COUNTIF(value_4 <= CAST('1.0' AS FLOAT64)) AS le_4_2,
+      COUNTIF(value_4 <= CAST('2.0' AS FLOAT64)) AS le_4_3,
+      COUNTIF(value_4 <= CAST('3.0' AS FLOAT64)) AS le_4_4,
+      COUNTIF(value_4 <= CAST('5.0' AS FLOAT64)) AS le_4_5,
+      COUNTIF(value_4 <= CAST('9.0' AS FLOAT64)) AS le_4_6,
+      COUNT(value_5) AS n_5,
+      COUNTIF(value_5 <= CAST('55.0' AS FLOAT64)) AS le_5_1,
+      COUNTIF(value_5 <= CAST('85.0' AS FLOAT64)) AS le_5_2,
+      COUNTIF(value_5 <= CAST('116.0' AS FLOAT64)) AS le_5_3,
+      COUNTIF(value_5 <= CAST('121.0' AS FLOAT64)) AS le_5_4,
+      COUNTIF(value_5 <= CAST('152.0' AS FLOAT64)) AS le_5_5,
+      COUNTIF(value_5 <= CAST('209.0' AS FLOAT64)) AS le_5_6,
+      COUNTIF(value_5 <= CAST('212.0' AS FLOAT64)) AS le_5_7,
+      COUNTIF(value_5 <= CAST('271.0' AS FLOAT64)) AS le_5_8,
+      COUNTIF(value_5 <= CAST('333.0' AS FLOAT64)) AS le_5_9,
+      COUNT(value_6) AS n_6,
+      COUNTIF(value_6 <= CAST('2.0' AS FLOAT64)) AS le_6_1,
+      COUNTIF(value_6 <= CAST('3.0' AS FLOAT64)) AS le_6_2,
+      COUNTIF(value_6 <= CAST('3.5' AS FLOAT64)) AS le_6_3,
+      COUNTIF(value_6 <= CAST('4.0' AS FLOAT64)) AS le_6_4,
+      COUNTIF(value_6 <= CAST('5.0' AS FLOAT64)) AS le_6_5,
+      COUNT(value_7) AS n_7,
+      COUNTIF(value_7 <= CAST('0.0' AS FLOAT64)) AS le_7_1,
+      COUNTIF(value_7 <= CAST('46.81' AS FLOAT64)) AS le_7_2,
+      COUNTIF(value_7 <= CAST('94.73' AS FLOAT64)) AS le_7_3,
+      COUNTIF(value_7 <= CAST('171.12' AS FLOAT64)) AS le_7_4,
+      COUNTIF(value_7 <= CAST('291.736' AS FLOAT64)) AS le_7_5,
+      COUNTIF(value_7 <= CAST('513.209' AS FLOAT64)) AS le_7_6,
+      COUNT(value_8) AS n_8,
+      COUNTIF(value_8 <= CAST('0.0' AS FLOAT64)) AS le_8_1,
+      COUNTIF(value_8 <= CAST('1.0' AS FLOAT64)) AS le_8_2,
+      COUNT(value_9) AS n_9,
+      COUNTIF(value_9 <= CAST('0.0' AS FLOAT64)) AS le_9_1,
+      COUNTIF(value_9 <= CAST('1.0' AS FLOAT64)) AS le_9_2,
+      COUNTIF(value_9 <= CAST('2.0' AS FLOAT64)) AS le_9_3,
+      COUNT(value_10) AS n_10,
+      COUNTIF(value_10 <= CAST('0.0' AS FLOAT64)) AS le_10_1,
+      COUNT(value_11) AS n_11,
+      COUNTIF(value_11 <= CAST('0.0' AS FLOAT64)) AS le_11_1,
+      COUNTIF(value_11 <= CAST('2.0' AS FLOAT64)) AS le_11_2,
+      COUNT(value_12) AS n_12,
+      COUNTIF(value_12 <= CAST('9.0' AS FLOAT64)) AS le_12_1,
+      COUNTIF(value_12 <= CAST('21.0' AS FLOAT64)) AS le_12_2,
+      COUNTIF(value_12 <= CAST('39.0' AS FLOAT64)) AS le_12_3,
+      COUNTIF(value_12 <= CAST('61.0' AS FLOAT64)) AS le_12_4,
+      COUNTIF(value_12 <= CAST('89.0' AS FLOAT64)) AS le_12_5,
+      COUNTIF(value_12 <= CAST('131.0' AS FLOAT64)) AS le_12_6,
+      COUNTIF(value_12 <= CAST('186.2' AS FLOAT64)) AS le_12_7,
+      COUNTIF(value_12 <= CAST('256.6' AS FLOAT64)) AS le_12_8,
+      COUNTIF(value_12 <= CAST('349.0' AS FLOAT64)) AS le_12_9,
+      COUNT(value_13) AS n_13,
+      COUNTIF(value_13 <= CAST('0.0' AS FLOAT64)) AS le_13_1,
+      COUNTIF(value_13 <= CAST('1.0' AS FLOAT64)) AS le_13_2,
+      COUNTIF(value_13 <= CAST('2.0' AS FLOAT64)) AS le_13_3,
+      COUNT(value_14) AS n_14,
+      COUNTIF(value_14 <= CAST('0.0' AS FLOAT64)) AS le_14_1,
+      COUNTIF(value_14 <= CAST('1.0' AS FLOAT64)) AS le_14_2,
+      COUNTIF(value_14 <= CAST('3.0' AS FLOAT64)) AS le_14_3,
+      COUNTIF(value_14 <= CAST('5.0' AS FLOAT64)) AS le_14_4,
+      COUNT(value_15) AS n_15,
+      COUNTIF(value_15 <= CAST('0.0' AS FLOAT64)) AS le_15_1,
+      COUNTIF(value_15 <= CAST('0.299632' AS FLOAT64)) AS le_15_2,
+      COUNT(value_16) AS n_16,
+      COUNTIF(value_16 <= CAST('0.0' AS FLOAT64)) AS le_16_1,
+      COUNTIF(value_16 <= CAST('0.1' AS FLOAT64)) AS le_16_2,
+      COUNTIF(value_16 <= CAST('0.333333' AS FLOAT64)) AS le_16_3,
+      COUNTIF(value_16 <= CAST('0.53697' AS FLOAT64)) AS le_16_4,
+      COUNT(value_17) AS n_17,
+      COUNTIF(value_17 <= CAST('0.0' AS FLOAT64)) AS le_17_1,
+      COUNTIF(value_17 <= CAST('0.26' AS FLOAT64)) AS le_17_2,
+      COUNTIF(value_17 <= CAST('0.6' AS FLOAT64)) AS le_17_3,
+      COUNT(value_18) AS n_18,
+      COUNTIF(value_18 <= CAST('0.0' AS FLOAT64)) AS le_18_1,
+      COUNTIF(value_18 <= CAST('54.77' AS FLOAT64)) AS le_18_2,
+      COUNTIF(value_18 <= CAST('145.26' AS FLOAT64)) AS le_18_3,
+      COUNT(value_19) AS n_19,
+      COUNTIF(value_19 <= CAST('96.0' AS FLOAT64)) AS le_19_1,
+      COUNTIF(value_19 <= CAST('192.0' AS FLOAT64)) AS le_19_2,
+      COUNTIF(value_19 <= CAST('278.1' AS FLOAT64)) AS le_19_3,
+      COUNTIF(value_19 <= CAST('367.8' AS FLOAT64)) AS le_19_4,
+      COUNTIF(value_19 <= CAST('463.5' AS FLOAT64)) AS le_19_5,
+      COUNTIF(value_19 <= CAST('555.0' AS FLOAT64)) AS le_19_6,
+      COUNTIF(value_19 <= CAST('639.0' AS FLOAT64)) AS le_19_7,
+      COUNTIF(value_19 <= CAST('712.6' AS FLOAT64)) AS le_19_8,
+      COUNTIF(value_19 <= CAST('796.0' AS FLOAT64)) AS le_19_9,
+      COUNT(value_20) AS n_20,
+      COUNTIF(value_20 <= CAST('0.0' AS FLOAT64)) AS le_20_1,
+      COUNT(value_21) AS n_21,
+      COUNTIF(value_21 <= CAST('0.0' AS FLOAT64)) AS le_21_1,
+      COUNTIF(value_21 <= CAST('1.0' AS FLOAT64)) AS le_21_2,
+      COUNT(value_22) AS n_22,
+      COUNTIF(value_22 <= CAST('0.0' AS FLOAT64)) AS le_22_1,
+      COUNTIF(value_22 <= CAST('1.0' AS FLOAT64)) AS le_22_2
     FROM (
       SELECT
-        cutoff,
-        COUNT(*) AS n_all,
-        COUNT(value_1) AS n_1,
-        COUNTIF(value_1 <= CAST('0.0' AS FLOAT64)) AS le_1_1,
-        COUNT(value_2) AS n_2,
-        COUNTIF(value_2 <= CAST('0.0' AS FLOAT64)) AS le_2_1,
-        COUNTIF(value_2 <= CAST('1.0' AS FLOAT64)) AS le_2_2,
-        COUNT(value_3) AS n_3,
-        COUNTIF(value_3 <= CAST('0.0' AS FLOAT64)) AS le_3_1,
-        COUNTIF(value_3 <= CAST('3.0' AS FLOAT64)) AS le_3_2,
-        COUNTIF(value_3 <= CAST('7.0' AS FLOAT64)) AS le_3_3,
-        COUNT(value_4) AS n_4,
-        COUNTIF(value_4 <= CAST('0.0' AS FLOAT64)) AS le_4_1,
-        COUNTIF(value_4 <= CAST('1.0' AS FLOAT64)) AS le_4_2,
-        COUNTIF(value_4 <= CAST('2.0' AS FLOAT64)) AS le_4_3,
-        COUNTIF(value_4 <= CAST('3.0' AS FLOAT64)) AS le_4_4,
-        COUNTIF(value_4 <= CAST('5.0' AS FLOAT64)) AS le_4_5,
-        COUNTIF(value_4 <= CAST('9.0' AS FLOAT64)) AS le_4_6,
-        COUNT(value_5) AS n_5,
-        COUNTIF(value_5 <= CAST('55.0' AS FLOAT64)) AS le_5_1,
-        COUNTIF(value_5 <= CAST('85.0' AS FLOAT64)) AS le_5_2,
-        COUNTIF(value_5 <= CAST('116.0' AS FLOAT64)) AS le_5_3,
-        COUNTIF(value_5 <= CAST('121.0' AS FLOAT64)) AS le_5_4,
-        COUNTIF(value_5 <= CAST('152.0' AS FLOAT64)) AS le_5_5,
-        COUNTIF(value_5 <= CAST('209.0' AS FLOAT64)) AS le_5_6,
-        COUNTIF(value_5 <= CAST('212.0' AS FLOAT64)) AS le_5_7,
-        COUNTIF(value_5 <= CAST('271.0' AS FLOAT64)) AS le_5_8,
-        COUNTIF(value_5 <= CAST('333.0' AS FLOAT64)) AS le_5_9,
-        COUNT(value_6) AS n_6,
-        COUNTIF(value_6 <= CAST('2.0' AS FLOAT64)) AS le_6_1,
-        COUNTIF(value_6 <= CAST('3.0' AS FLOAT64)) AS le_6_2,
-        COUNTIF(value_6 <= CAST('3.5' AS FLOAT64)) AS le_6_3,
-        COUNTIF(value_6 <= CAST('4.0' AS FLOAT64)) AS le_6_4,
-        COUNTIF(value_6 <= CAST('5.0' AS FLOAT64)) AS le_6_5,
-        COUNT(value_7) AS n_7,
-        COUNTIF(value_7 <= CAST('0.0' AS FLOAT64)) AS le_7_1,
-        COUNTIF(value_7 <= CAST('46.81' AS FLOAT64)) AS le_7_2,
-        COUNTIF(value_7 <= CAST('94.73' AS FLOAT64)) AS le_7_3,
-        COUNTIF(value_7 <= CAST('171.12' AS FLOAT64)) AS le_7_4,
-        COUNTIF(value_7 <= CAST('291.736' AS FLOAT64)) AS le_7_5,
-        COUNTIF(value_7 <= CAST('513.209' AS FLOAT64)) AS le_7_6,
-        COUNT(value_8) AS n_8,
-        COUNTIF(value_8 <= CAST('0.0' AS FLOAT64)) AS le_8_1,
-        COUNTIF(value_8 <= CAST('1.0' AS FLOAT64)) AS le_8_2,
-        COUNT(value_9) AS n_9,
-        COUNTIF(value_9 <= CAST('0.0' AS FLOAT64)) AS le_9_1,
-        COUNTIF(value_9 <= CAST('1.0' AS FLOAT64)) AS le_9_2,
-        COUNTIF(value_9 <= CAST('2.0' AS FLOAT64)) AS le_9_3,
-        COUNT(value_10) AS n_10,
-        COUNTIF(value_10 <= CAST('0.0' AS FLOAT64)) AS le_10_1,
-        COUNT(value_11) AS n_11,
-        COUNTIF(value_11 <= CAST('0.0' AS FLOAT64)) AS le_11_1,
-        COUNTIF(value_11 <= CAST('2.0' AS FLOAT64)) AS le_11_2,
-        COUNT(value_12) AS n_12,
-        COUNTIF(value_12 <= CAST('9.0' AS FLOAT64)) AS le_12_1,
-        COUNTIF(value_12 <= CAST('21.0' AS FLOAT64)) AS le_12_2,
-        COUNTIF(value_12 <= CAST('39.0' AS FLOAT64)) AS le_12_3,
-        COUNTIF(value_12 <= CAST('61.0' AS FLOAT64)) AS le_12_4,
-        COUNTIF(value_12 <= CAST('89.0' AS FLOAT64)) AS le_12_5,
-        COUNTIF(value_12 <= CAST('131.0' AS FLOAT64)) AS le_12_6,
-        COUNTIF(value_12 <= CAST('186.2' AS FLOAT64)) AS le_12_7,
-        COUNTIF(value_12 <= CAST('256.6' AS FLOAT64)) AS le_12_8,
-        COUNTIF(value_12 <= CAST('349.0' AS FLOAT64)) AS le_12_9,
-        COUNT(value_13) AS n_13,
-        COUNTIF(value_13 <= CAST('0.0' AS FLOAT64)) AS le_13_1,
-        COUNTIF(value_13 <= CAST('1.0' AS FLOAT64)) AS le_13_2,
-        COUNTIF(value_13 <= CAST('2.0' AS FLOAT64)) AS le_13_3,
-        COUNT(value_14) AS n_14,
-        COUNTIF(value_14 <= CAST('0.0' AS FLOAT64)) AS le_14_1,
-        COUNTIF(value_14 <= CAST('1.0' AS FLOAT64)) AS le_14_2,
-        COUNTIF(value_14 <= CAST('3.0' AS FLOAT64)) AS le_14_3,
-        COUNTIF(value_14 <= CAST('5.0' AS FLOAT64)) AS le_14_4,
-        COUNT(value_15) AS n_15,
-        COUNTIF(value_15 <= CAST('0.0' AS FLOAT64)) AS le_15_1,
-        COUNTIF(value_15 <= CAST('0.299632' AS FLOAT64)) AS le_15_2,
-        COUNT(value_16) AS n_16,
-        COUNTIF(value_16 <= CAST('0.0' AS FLOAT64)) AS le_16_1,
-        COUNTIF(value_16 <= CAST('0.1' AS FLOAT64)) AS le_16_2,
-        COUNTIF(value_16 <= CAST('0.333333' AS FLOAT64)) AS le_16_3,
-        COUNTIF(value_16 <= CAST('0.53697' AS FLOAT64)) AS le_16_4,
-        COUNT(value_17) AS n_17,
-        COUNTIF(value_17 <= CAST('0.0' AS FLOAT64)) AS le_17_1,
-        COUNTIF(value_17 <= CAST('0.26' AS FLOAT64)) AS le_17_2,
-        COUNTIF(value_17 <= CAST('0.6' AS FLOAT64)) AS le_17_3,
-        COUNT(value_18) AS n_18,
-        COUNTIF(value_18 <= CAST('0.0' AS FLOAT64)) AS le_18_1,
-        COUNTIF(value_18 <= CAST('54.77' AS FLOAT64)) AS le_18_2,
-        COUNTIF(value_18 <= CAST('145.26' AS FLOAT64)) AS le_18_3,
-        COUNT(value_19) AS n_19,
-        COUNTIF(value_19 <= CAST('96.0' AS FLOAT64)) AS le_19_1,
-        COUNTIF(value_19 <= CAST('192.0' AS FLOAT64)) AS le_19_2,
-        COUNTIF(value_19 <= CAST('278.1' AS FLOAT64)) AS le_19_3,
-        COUNTIF(value_19 <= CAST('367.8' AS FLOAT64)) AS le_19_4,
-        COUNTIF(value_19 <= CAST('463.5' AS FLOAT64)) AS le_19_5,
-        COUNTIF(value_19 <= CAST('555.0' AS FLOAT64)) AS le_19_6,
-        COUNTIF(value_19 <= CAST('639.0' AS FLOAT64)) AS le_19_7,
-        COUNTIF(value_19 <= CAST('712.6' AS FLOAT64)) AS le_19_8,
-        COUNTIF(value_19 <= CAST('796.0' AS FLOAT64)) AS le_19_9,
-        COUNT(value_20) AS n_20,
-        COUNTIF(value_20 <= CAST('0.0' AS FLOAT64)) AS le_20_1,
-        COUNT(value_21) AS n_21,
-        COUNTIF(value_21 <= CAST('0.0' AS FLOAT64)) AS le_21_1,
-        COUNTIF(value_21 <= CAST('1.0' AS FLOAT64)) AS le_21_2,
-        COUNT(value_22) AS n_22,
-        COUNTIF(value_22 <= CAST('0.0' AS FLOAT64)) AS le_22_1,
-        COUNTIF(value_22 <= CAST('1.0' AS FLOAT64)) AS le_22_2
-      FROM (
-        SELECT
-          runs.cutoff,
-          CAST(f.`add_to_carts_30d` AS FLOAT64) AS value_1,
-          CAST(f.`email_consent` AS FLOAT64) AS value_2,
-          CAST(f.`events_30d` AS FLOAT64) AS value_3,
-          CAST(f.`frequency` AS FLOAT64) AS value_4,
-          CAST(f.`last_contact_days_ago` AS FLOAT64) AS value_5,
-          CAST(f.`mean_satisfaction` AS FLOAT64) AS value_6,
-          CAST(f.`monetary` AS FLOAT64) AS value_7,
-          CAST(f.`orders_30d` AS FLOAT64) AS value_8,
-          CAST(f.`orders_90d` AS FLOAT64) AS value_9,
-          CAST(f.`pricing_page_views_30d` AS FLOAT64) AS value_10,
-          CAST(f.`product_views_30d` AS FLOAT64) AS value_11,
-          CAST(f.`recency_days` AS FLOAT64) AS value_12,
-          CAST(f.`sessions_30d` AS FLOAT64) AS value_13,
-          CAST(f.`sessions_90d` AS FLOAT64) AS value_14,
-          CAST(f.`share_electronics` AS FLOAT64) AS value_15,
-          CAST(f.`share_fashion` AS FLOAT64) AS value_16,
-          CAST(f.`share_grocery` AS FLOAT64) AS value_17,
-          CAST(f.`spend_90d` AS FLOAT64) AS value_18,
-          CAST(f.`tenure_days` AS FLOAT64) AS value_19,
-          CAST(f.`tickets_90d` AS FLOAT64) AS value_20,
-          CAST(f.`tickets_total` AS FLOAT64) AS value_21,
-          CAST(f.`times_contacted` AS FLOAT64) AS value_22
-        FROM `main`.`customer_features` AS f
-        INNER JOIN runs
-          ON runs.model_name = 'churn' AND runs.cutoff = CAST(f.`cutoff_date` AS DATE)
-        WHERE
-          runs.model_version = 1
-      ) AS feature_rows
-      GROUP BY
-        cutoff
-    ) AS counted
-    CROSS JOIN UNNEST([
-      STRUCT(1 AS cell, 'add_to_carts_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(2 AS cell, 'add_to_carts_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(3 AS cell, 'add_to_carts_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(4 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(5 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(6 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(7 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(8 AS cell, 'events_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(9 AS cell, 'events_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(10 AS cell, 'events_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(11 AS cell, 'events_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(12 AS cell, 'events_30d' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(13 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(14 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(15 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(16 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(17 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(18 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(19 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 6 AS bin),
-      STRUCT(20 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 7 AS bin),
-      STRUCT(21 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(22 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(23 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(24 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(25 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(26 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(27 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 6 AS bin),
-      STRUCT(28 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 7 AS bin),
-      STRUCT(29 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 8 AS bin),
-      STRUCT(30 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 9 AS bin),
-      STRUCT(31 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 10 AS bin),
-      STRUCT(32 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(33 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(34 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(35 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(36 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(37 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(38 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 6 AS bin),
-      STRUCT(39 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(40 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(41 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(42 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(43 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(44 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(45 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 6 AS bin),
-      STRUCT(46 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 7 AS bin),
-      STRUCT(47 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(48 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(49 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(50 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(51 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(52 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(53 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(54 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(55 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(56 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(57 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(58 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(59 AS cell, 'product_views_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(60 AS cell, 'product_views_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(61 AS cell, 'product_views_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(62 AS cell, 'product_views_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(63 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(64 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(65 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(66 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(67 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(68 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(69 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 6 AS bin),
-      STRUCT(70 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 7 AS bin),
-      STRUCT(71 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 8 AS bin),
-      STRUCT(72 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 9 AS bin),
-      STRUCT(73 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 10 AS bin),
-      STRUCT(74 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(75 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(76 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(77 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(78 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(79 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(80 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(81 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(82 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(83 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(84 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(85 AS cell, 'share_electronics' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(86 AS cell, 'share_electronics' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(87 AS cell, 'share_electronics' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(88 AS cell, 'share_electronics' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(89 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(90 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(91 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(92 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(93 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(94 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(95 AS cell, 'share_grocery' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(96 AS cell, 'share_grocery' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(97 AS cell, 'share_grocery' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(98 AS cell, 'share_grocery' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(99 AS cell, 'share_grocery' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(100 AS cell, 'spend_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(101 AS cell, 'spend_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(102 AS cell, 'spend_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(103 AS cell, 'spend_90d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(104 AS cell, 'spend_90d' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(105 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(106 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(107 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(108 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(109 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(110 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(111 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 6 AS bin),
-      STRUCT(112 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 7 AS bin),
-      STRUCT(113 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 8 AS bin),
-      STRUCT(114 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 9 AS bin),
-      STRUCT(115 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 10 AS bin),
-      STRUCT(116 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(117 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(118 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(119 AS cell, 'tickets_total' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(120 AS cell, 'tickets_total' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(121 AS cell, 'tickets_total' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(122 AS cell, 'tickets_total' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(123 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(124 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(125 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(126 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 3 AS bin)
-    ]) AS cells
-  ) AS feature_bins_1
+        runs.cutoff,
+        CAST(f.`add_to_carts_30d` AS FLOAT64) AS value_1,
+        CAST(f.`email_consent` AS FLOAT64) AS value_2,
+        CAST(f.`events_30d` AS FLOAT64) AS value_3,
+        CAST(f.`frequency` AS FLOAT64) AS value_4,
+        CAST(f.`last_contact_days_ago` AS FLOAT64) AS value_5,
+        CAST(f.`mean_satisfaction` AS FLOAT64) AS value_6,
+        CAST(f.`monetary` AS FLOAT64) AS value_7,
+        CAST(f.`orders_30d` AS FLOAT64) AS value_8,
+        CAST(f.`orders_90d` AS FLOAT64) AS value_9,
+        CAST(f.`pricing_page_views_30d` AS FLOAT64) AS value_10,
+        CAST(f.`product_views_30d` AS FLOAT64) AS value_11,
+        CAST(f.`recency_days` AS FLOAT64) AS value_12,
+        CAST(f.`sessions_30d` AS FLOAT64) AS value_13,
+        CAST(f.`sessions_90d` AS FLOAT64) AS value_14,
+        CAST(f.`share_electronics` AS FLOAT64) AS value_15,
+        CAST(f.`share_fashion` AS FLOAT64) AS value_16,
+        CAST(f.`share_grocery` AS FLOAT64) AS value_17,
+        CAST(f.`spend_90d` AS FLOAT64) AS value_18,
+        CAST(f.`tenure_days` AS FLOAT64) AS value_19,
+        CAST(f.`tickets_90d` AS FLOAT64) AS value_20,
+        CAST(f.`tickets_total` AS FLOAT64) AS value_21,
+        CAST(f.`times_contacted` AS FLOAT64) AS value_22
+      FROM `main`.`customer_features` AS f
+      INNER JOIN runs
+        ON runs.model_name = 'churn' AND runs.cutoff = CAST(f.`cutoff_date` AS DATE)
+      WHERE
+        runs.model_version = 1
+    ) AS feature_rows
+    GROUP BY
+      cutoff
+  ) AS counted
+  CROSS JOIN UNNEST([
+    STRUCT(1 AS cell, 'add_to_carts_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(2 AS cell, 'add_to_carts_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(3 AS cell, 'add_to_carts_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(4 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(5 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(6 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(7 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(8 AS cell, 'events_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(9 AS cell, 'events_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(10 AS cell, 'events_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(11 AS cell, 'events_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(12 AS cell, 'events_30d' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(13 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(14 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(15 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(16 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(17 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(18 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(19 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 6 AS bin),
+    STRUCT(20 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 7 AS bin),
+    STRUCT(21 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(22 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(23 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(24 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(25 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(26 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(27 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 6 AS bin),
+    STRUCT(28 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 7 AS bin),
+    STRUCT(29 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 8 AS bin),
+    STRUCT(30 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 9 AS bin),
+    STRUCT(31 AS cell, 'last_contact_days_ago' AS column_name, 'numeric' AS kind, 10 AS bin),
+    STRUCT(32 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(33 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(34 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(35 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(36 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(37 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(38 AS cell, 'mean_satisfaction' AS column_name, 'numeric' AS kind, 6 AS bin),
+    STRUCT(39 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(40 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(41 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(42 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(43 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(44 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(45 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 6 AS bin),
+    STRUCT(46 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 7 AS bin),
+    STRUCT(47 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(48 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(49 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(50 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(51 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(52 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(53 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(54 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(55 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(56 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(57 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(58 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(59 AS cell, 'product_views_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(60 AS cell, 'product_views_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(61 AS cell, 'product_views_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(62 AS cell, 'product_views_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(63 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(64 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(65 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(66 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(67 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(68 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(69 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 6 AS bin),
+    STRUCT(70 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 7 AS bin),
+    STRUCT(71 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 8 AS bin),
+    STRUCT(72 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 9 AS bin),
+    STRUCT(73 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 10 AS bin),
+    STRUCT(74 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(75 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(76 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(77 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(78 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(79 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(80 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(81 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(82 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(83 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(84 AS cell, 'sessions_90d' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(85 AS cell, 'share_electronics' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(86 AS cell, 'share_electronics' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(87 AS cell, 'share_electronics' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(88 AS cell, 'share_electronics' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(89 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(90 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(91 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(92 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(93 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(94 AS cell, 'share_fashion' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(95 AS cell, 'share_grocery' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(96 AS cell, 'share_grocery' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(97 AS cell, 'share_grocery' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(98 AS cell, 'share_grocery' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(99 AS cell, 'share_grocery' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(100 AS cell, 'spend_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(101 AS cell, 'spend_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(102 AS cell, 'spend_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(103 AS cell, 'spend_90d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(104 AS cell, 'spend_90d' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(105 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(106 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(107 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(108 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(109 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(110 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(111 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 6 AS bin),
+    STRUCT(112 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 7 AS bin),
+    STRUCT(113 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 8 AS bin),
+    STRUCT(114 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 9 AS bin),
+    STRUCT(115 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 10 AS bin),
+    STRUCT(116 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(117 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(118 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(119 AS cell, 'tickets_total' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(120 AS cell, 'tickets_total' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(121 AS cell, 'tickets_total' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(122 AS cell, 'tickets_total' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(123 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(124 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(125 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(126 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 3 AS bin)
+  ]) AS cells
   UNION ALL
   /* Categories: one pass, one grouping set per column; matched to their bins below. */
   SELECT
@@ -701,463 +685,447 @@ WITH reference AS (
   SELECT
     CAST('purchase' AS STRING) AS model_name,
     CAST(1 AS INT64) AS model_version,
-    cutoff,
-    column_name,
-    kind,
-    bin,
+    counted.cutoff,
+    CAST(cells.column_name AS STRING) AS column_name,
+    CAST(cells.kind AS STRING) AS kind,
+    CAST(cells.bin AS INT64) AS bin,
     CAST(NULL AS STRING) AS category,
-    n_rows
+    CAST(CASE cells.cell
+      WHEN 1
+      THEN n_all - n_1
+      WHEN 2
+      THEN le_1_1
+      WHEN 3
+      THEN le_1_2 - le_1_1
+      WHEN 4
+      THEN le_1_3 - le_1_2
+      WHEN 5
+      THEN le_1_4 - le_1_3
+      WHEN 6
+      THEN le_1_5 - le_1_4
+      WHEN 7
+      THEN le_1_6 - le_1_5
+      WHEN 8
+      THEN le_1_7 - le_1_6
+      WHEN 9
+      THEN le_1_8 - le_1_7
+      WHEN 10
+      THEN le_1_9 - le_1_8
+      WHEN 11
+      THEN n_1 - le_1_9
+    END AS INT64) AS n_rows
   FROM (
     SELECT
-      counted.cutoff,
-      CAST(cells.column_name AS STRING) AS column_name,
-      CAST(cells.kind AS STRING) AS kind,
-      CAST(cells.bin AS INT64) AS bin,
-      CAST(CASE cells.cell
-        WHEN 1
-        THEN n_all - n_1
-        WHEN 2
-        THEN le_1_1
-        WHEN 3
-        THEN le_1_2 - le_1_1
-        WHEN 4
-        THEN le_1_3 - le_1_2
-        WHEN 5
-        THEN le_1_4 - le_1_3
-        WHEN 6
-        THEN le_1_5 - le_1_4
-        WHEN 7
-        THEN le_1_6 - le_1_5
-        WHEN 8
-        THEN le_1_7 - le_1_6
-        WHEN 9
-        THEN le_1_8 - le_1_7
-        WHEN 10
-        THEN le_1_9 - le_1_8
-        WHEN 11
-        THEN n_1 - le_1_9
-      END AS INT64) AS n_rows
+      cutoff,
+      COUNT(*) AS n_all,
+      COUNT(score) AS n_1,
+      COUNTIF(score <= CAST('0.014736' AS FLOAT64)) AS le_1_1,
+      COUNTIF(score <= CAST('0.018182' AS FLOAT64)) AS le_1_2,
+      COUNTIF(score <= CAST('0.026729' AS FLOAT64)) AS le_1_3,
+      COUNTIF(score <= CAST('0.039299' AS FLOAT64)) AS le_1_4,
+      COUNTIF(score <= CAST('0.059258' AS FLOAT64)) AS le_1_5,
+      COUNTIF(score <= CAST('0.089931' AS FLOAT64)) AS le_1_6,
+      COUNTIF(score <= CAST('0.150268' AS FLOAT64)) AS le_1_7,
+      COUNTIF(score <= CAST('0.239198' AS FLOAT64)) AS le_1_8,
+      COUNTIF(score <= CAST('0.421313' AS FLOAT64)) AS le_1_9
     FROM (
       SELECT
-        cutoff,
-        COUNT(*) AS n_all,
-        COUNT(score) AS n_1,
-        COUNTIF(score <= CAST('0.014736' AS FLOAT64)) AS le_1_1,
-        COUNTIF(score <= CAST('0.018182' AS FLOAT64)) AS le_1_2,
-        COUNTIF(score <= CAST('0.026729' AS FLOAT64)) AS le_1_3,
-        COUNTIF(score <= CAST('0.039299' AS FLOAT64)) AS le_1_4,
-        COUNTIF(score <= CAST('0.059258' AS FLOAT64)) AS le_1_5,
-        COUNTIF(score <= CAST('0.089931' AS FLOAT64)) AS le_1_6,
-        COUNTIF(score <= CAST('0.150268' AS FLOAT64)) AS le_1_7,
-        COUNTIF(score <= CAST('0.239198' AS FLOAT64)) AS le_1_8,
-        COUNTIF(score <= CAST('0.421313' AS FLOAT64)) AS le_1_9
-      FROM (
-        SELECT
-          CAST(`cutoff_date` AS DATE) AS cutoff,
-          CAST(score AS FLOAT64) AS score
-        FROM `main`.`purchase_score_history`
-        WHERE
-          model_version = 1
-      ) AS scores
-      GROUP BY
-        cutoff
-    ) AS counted
-    CROSS JOIN UNNEST([
-      STRUCT(1 AS cell, '__score__' AS column_name, 'score' AS kind, 0 AS bin),
-      STRUCT(2 AS cell, '__score__' AS column_name, 'score' AS kind, 1 AS bin),
-      STRUCT(3 AS cell, '__score__' AS column_name, 'score' AS kind, 2 AS bin),
-      STRUCT(4 AS cell, '__score__' AS column_name, 'score' AS kind, 3 AS bin),
-      STRUCT(5 AS cell, '__score__' AS column_name, 'score' AS kind, 4 AS bin),
-      STRUCT(6 AS cell, '__score__' AS column_name, 'score' AS kind, 5 AS bin),
-      STRUCT(7 AS cell, '__score__' AS column_name, 'score' AS kind, 6 AS bin),
-      STRUCT(8 AS cell, '__score__' AS column_name, 'score' AS kind, 7 AS bin),
-      STRUCT(9 AS cell, '__score__' AS column_name, 'score' AS kind, 8 AS bin),
-      STRUCT(10 AS cell, '__score__' AS column_name, 'score' AS kind, 9 AS bin),
-      STRUCT(11 AS cell, '__score__' AS column_name, 'score' AS kind, 10 AS bin)
-    ]) AS cells
-  ) AS score_bins_1
+        CAST(`cutoff_date` AS DATE) AS cutoff,
+        CAST(score AS FLOAT64) AS score
+      FROM `main`.`purchase_score_history`
+      WHERE
+        model_version = 1
+    ) AS scores
+    GROUP BY
+      cutoff
+  ) AS counted
+  CROSS JOIN UNNEST([
+    STRUCT(1 AS cell, '__score__' AS column_name, 'score' AS kind, 0 AS bin),
+    STRUCT(2 AS cell, '__score__' AS column_name, 'score' AS kind, 1 AS bin),
+    STRUCT(3 AS cell, '__score__' AS column_name, 'score' AS kind, 2 AS bin),
+    STRUCT(4 AS cell, '__score__' AS column_name, 'score' AS kind, 3 AS bin),
+    STRUCT(5 AS cell, '__score__' AS column_name, 'score' AS kind, 4 AS bin),
+    STRUCT(6 AS cell, '__score__' AS column_name, 'score' AS kind, 5 AS bin),
+    STRUCT(7 AS cell, '__score__' AS column_name, 'score' AS kind, 6 AS bin),
+    STRUCT(8 AS cell, '__score__' AS column_name, 'score' AS kind, 7 AS bin),
+    STRUCT(9 AS cell, '__score__' AS column_name, 'score' AS kind, 8 AS bin),
+    STRUCT(10 AS cell, '__score__' AS column_name, 'score' AS kind, 9 AS bin),
+    STRUCT(11 AS cell, '__score__' AS column_name, 'score' AS kind, 10 AS bin)
+  ]) AS cells
 ), feature_counts_2 AS (
   /* Numeric features: one aggregate pass per version over the version's scoring runs. */
   SELECT
     CAST('purchase' AS STRING) AS model_name,
     CAST(1 AS INT64) AS model_version,
-    cutoff,
-    column_name,
-    kind,
-    bin,
+    counted.cutoff,
+    CAST(cells.column_name AS STRING) AS column_name,
+    CAST(cells.kind AS STRING) AS kind,
+    CAST(cells.bin AS INT64) AS bin,
     CAST(NULL AS STRING) AS category,
-    n_rows
+    CAST(CASE cells.cell
+      WHEN 1
+      THEN n_all - n_1
+      WHEN 2
+      THEN le_1_1
+      WHEN 3
+      THEN n_1 - le_1_1
+      WHEN 4
+      THEN n_all - n_2
+      WHEN 5
+      THEN le_2_1
+      WHEN 6
+      THEN le_2_2 - le_2_1
+      WHEN 7
+      THEN n_2 - le_2_2
+      WHEN 8
+      THEN n_all - n_3
+      WHEN 9
+      THEN le_3_1
+      WHEN 10
+      THEN le_3_2 - le_3_1
+      WHEN 11
+      THEN n_3 - le_3_2
+      WHEN 12
+      THEN n_all - n_4
+      WHEN 13
+      THEN le_4_1
+      WHEN 14
+      THEN le_4_2 - le_4_1
+      WHEN 15
+      THEN le_4_3 - le_4_2
+      WHEN 16
+      THEN le_4_4 - le_4_3
+      WHEN 17
+      THEN le_4_5 - le_4_4
+      WHEN 18
+      THEN le_4_6 - le_4_5
+      WHEN 19
+      THEN n_4 - le_4_6
+      WHEN 20
+      THEN n_all - n_5
+      WHEN 21
+      THEN le_5_1
+      WHEN 22
+      THEN le_5_2 - le_5_1
+      WHEN 23
+      THEN le_5_3 - le_5_2
+      WHEN 24
+      THEN le_5_4 - le_5_3
+      WHEN 25
+      THEN le_5_5 - le_5_4
+      WHEN 26
+      THEN le_5_6 - le_5_5
+      WHEN 27
+      THEN n_5 - le_5_6
+      WHEN 28
+      THEN n_all - n_6
+      WHEN 29
+      THEN le_6_1
+      WHEN 30
+      THEN le_6_2 - le_6_1
+      WHEN 31
+      THEN n_6 - le_6_2
+      WHEN 32
+      THEN n_all - n_7
+      WHEN 33
+      THEN le_7_1
+      WHEN 34
+      THEN n_7 - le_7_1
+      WHEN 35
+      THEN n_all - n_8
+      WHEN 36
+      THEN le_8_1
+      WHEN 37
+      THEN le_8_2 - le_8_1
+      WHEN 38
+      THEN le_8_3 - le_8_2
+      WHEN 39
+      THEN n_8 - le_8_3
+      WHEN 40
+      THEN n_all - n_9
+      WHEN 41
+      THEN le_9_1
+      WHEN 42
+      THEN n_9 - le_9_1
+      WHEN 43
+      THEN n_all - n_10
+      WHEN 44
+      THEN le_10_1
+      WHEN 45
+      THEN n_10 - le_10_1
+      WHEN 46
+      THEN n_all - n_11
+      WHEN 47
+      THEN le_11_1
+      WHEN 48
+      THEN le_11_2 - le_11_1
+      WHEN 49
+      THEN le_11_3 - le_11_2
+      WHEN 50
+      THEN le_11_4 - le_11_3
+      WHEN 51
+      THEN le_11_5 - le_11_4
+      WHEN 52
+      THEN le_11_6 - le_11_5
+      WHEN 53
+      THEN le_11_7 - le_11_6
+      WHEN 54
+      THEN le_11_8 - le_11_7
+      WHEN 55
+      THEN le_11_9 - le_11_8
+      WHEN 56
+      THEN n_11 - le_11_9
+      WHEN 57
+      THEN n_all - n_12
+      WHEN 58
+      THEN le_12_1
+      WHEN 59
+      THEN le_12_2 - le_12_1
+      WHEN 60
+      THEN le_12_3 - le_12_2
+      WHEN 61
+      THEN n_12 - le_12_3
+      WHEN 62
+      THEN n_all - n_13
+      WHEN 63
+      THEN le_13_1
+      WHEN 64
+      THEN n_13 - le_13_1
+      WHEN 65
+      THEN n_all - n_14
+      WHEN 66
+      THEN le_14_1
+      WHEN 67
+      THEN le_14_2 - le_14_1
+      WHEN 68
+      THEN n_14 - le_14_2
+      WHEN 69
+      THEN n_all - n_15
+      WHEN 70
+      THEN le_15_1
+      WHEN 71
+      THEN le_15_2 - le_15_1
+      WHEN 72
+      THEN le_15_3 - le_15_2
+      WHEN 73
+      THEN le_15_4 - le_15_3
+      WHEN 74
+      THEN le_15_5 - le_15_4
+      WHEN 75
+      THEN le_15_6 - le_15_5
+      WHEN 76
+      THEN le_15_7 - le_15_6
+      WHEN 77
+      THEN le_15_8 - le_15_7
+      WHEN 78
+      THEN le_15_9 - le_15_8
+      WHEN 79
+      THEN n_15 - le_15_9
+      WHEN 80
+      THEN n_all - n_16
+      WHEN 81
+      THEN le_16_1
+      WHEN 82
+      THEN n_16 - le_16_1
+      WHEN 83
+      THEN n_all - n_17
+      WHEN 84
+      THEN le_17_1
+      WHEN 85
+      THEN le_17_2 - le_17_1
+      WHEN 86
+      THEN n_17 - le_17_2
+    END AS INT64) AS n_rows
   FROM (
     SELECT
-      counted.cutoff,
-      CAST(cells.column_name AS STRING) AS column_name,
-      CAST(cells.kind AS STRING) AS kind,
-      CAST(cells.bin AS INT64) AS bin,
-      CAST(CASE cells.cell
-        WHEN 1
-        THEN n_all - n_1
-        WHEN 2
-        THEN le_1_1
-        WHEN 3
-        THEN n_1 - le_1_1
-        WHEN 4
-        THEN n_all - n_2
-        WHEN 5
-        THEN le_2_1
-        WHEN 6
-        THEN le_2_2 - le_2_1
-        WHEN 7
-        THEN n_2 - le_2_2
-        WHEN 8
-        THEN n_all - n_3
-        WHEN 9
-        THEN le_3_1
-        WHEN 10
-        THEN le_3_2 - le_3_1
-        WHEN 11
-        THEN n_3 - le_3_2
-        WHEN 12
-        THEN n_all - n_4
-        WHEN 13
-        THEN le_4_1
-        WHEN 14
-        THEN le_4_2 - le_4_1
-        WHEN 15
-        THEN le_4_3 - le_4_2
-        WHEN 16
-        THEN le_4_4 - le_4_3
-        WHEN 17
-        THEN le_4_5 - le_4_4
-        WHEN 18
-        THEN le_4_6 - le_4_5
-        WHEN 19
-        THEN n_4 - le_4_6
-        WHEN 20
-        THEN n_all - n_5
-        WHEN 21
-        THEN le_5_1
-        WHEN 22
-        THEN le_5_2 - le_5_1
-        WHEN 23
-        THEN le_5_3 - le_5_2
-        WHEN 24
-        THEN le_5_4 - le_5_3
-        WHEN 25
-        THEN le_5_5 - le_5_4
-        WHEN 26
-        THEN le_5_6 - le_5_5
-        WHEN 27
-        THEN n_5 - le_5_6
-        WHEN 28
-        THEN n_all - n_6
-        WHEN 29
-        THEN le_6_1
-        WHEN 30
-        THEN le_6_2 - le_6_1
-        WHEN 31
-        THEN n_6 - le_6_2
-        WHEN 32
-        THEN n_all - n_7
-        WHEN 33
-        THEN le_7_1
-        WHEN 34
-        THEN n_7 - le_7_1
-        WHEN 35
-        THEN n_all - n_8
-        WHEN 36
-        THEN le_8_1
-        WHEN 37
-        THEN le_8_2 - le_8_1
-        WHEN 38
-        THEN le_8_3 - le_8_2
-        WHEN 39
-        THEN n_8 - le_8_3
-        WHEN 40
-        THEN n_all - n_9
-        WHEN 41
-        THEN le_9_1
-        WHEN 42
-        THEN n_9 - le_9_1
-        WHEN 43
-        THEN n_all - n_10
-        WHEN 44
-        THEN le_10_1
-        WHEN 45
-        THEN n_10 - le_10_1
-        WHEN 46
-        THEN n_all - n_11
-        WHEN 47
-        THEN le_11_1
-        WHEN 48
-        THEN le_11_2 - le_11_1
-        WHEN 49
-        THEN le_11_3 - le_11_2
-        WHEN 50
-        THEN le_11_4 - le_11_3
-        WHEN 51
-        THEN le_11_5 - le_11_4
-        WHEN 52
-        THEN le_11_6 - le_11_5
-        WHEN 53
-        THEN le_11_7 - le_11_6
-        WHEN 54
-        THEN le_11_8 - le_11_7
-        WHEN 55
-        THEN le_11_9 - le_11_8
-        WHEN 56
-        THEN n_11 - le_11_9
-        WHEN 57
-        THEN n_all - n_12
-        WHEN 58
-        THEN le_12_1
-        WHEN 59
-        THEN le_12_2 - le_12_1
-        WHEN 60
-        THEN le_12_3 - le_12_2
-        WHEN 61
-        THEN n_12 - le_12_3
-        WHEN 62
-        THEN n_all - n_13
-        WHEN 63
-        THEN le_13_1
-        WHEN 64
-        THEN n_13 - le_13_1
-        WHEN 65
-        THEN n_all - n_14
-        WHEN 66
-        THEN le_14_1
-        WHEN 67
-        THEN le_14_2 - le_14_1
-        WHEN 68
-        THEN n_14 - le_14_2
-        WHEN 69
-        THEN n_all - n_15
-        WHEN 70
-        THEN le_15_1
-        WHEN 71
-        THEN le_15_2 - le_15_1
-        WHEN 72
-        THEN le_15_3 - le_15_2
-        WHEN 73
-        THEN le_15_4 - le_15_3
-        WHEN 74
-        THEN le_15_5 - le_15_4
-        WHEN 75
-        THEN le_15_6 - le_15_5
-        WHEN 76
-        THEN le_15_7 - le_15_6
-        WHEN 77
-        THEN le_15_8 - le_15_7
-        WHEN 78
-        THEN le_15_9 - le_15_8
-        WHEN 79
-        THEN n_15 - le_15_9
-        WHEN 80
-        THEN n_all - n_16
-        WHEN 81
-        THEN le_16_1
-        WHEN 82
-        THEN n_16 - le_16_1
-        WHEN 83
-        THEN n_all - n_17
-        WHEN 84
-        THEN le_17_1
-        WHEN 85
-        THEN le_17_2 - le_17_1
-        WHEN 86
-        THEN n_17 - le_17_2
-      END AS INT64) AS n_rows
+      cutoff,
+      COUNT(*) AS n_all,
+      COUNT(value_1) AS n_1,
+      COUNTIF(value_1 <= CAST('0.0' AS FLOAT64)) AS le_1_1,
+      COUNT(value_2) AS n_2,
+      COUNTIF(value_2 <= CAST('0.0' AS FLOAT64)) AS le_2_1,
+      COUNTIF(value_2 <= CAST('1.0' AS FLOAT64)) AS le_2_2,
+      COUNT(value_3) AS n_3,
+      COUNTIF(value_3 <= CAST('0.0' AS FLOAT64)) AS le_3_1,
+      COUNTIF(value_3 <= CAST('1.0' AS FLOAT64)) AS le_3_2,
+      COUNT(value_4) AS n_4,
+      COUNTIF(value_4 <= CAST('0.0' AS FLOAT64)) AS le_4_1,
+      COUNTIF(value_4 <= CAST('1.0' AS FLOAT64)) AS le_4_2,
+      COUNTIF(value_4 <= CAST('2.0' AS FLOAT64)) AS le_4_3,
+      COUNTIF(value_4 <= CAST('3.0' AS FLOAT64)) AS le_4_4,
+      COUNTIF(value_4 <= CAST('5.0' AS FLOAT64)) AS le_4_5,
+      COUNTIF(value_4 <= CAST('9.0' AS FLOAT64)) AS le_4_6,
+      COUNT(value_5) AS n_5,
+      COUNTIF(value_5 <= CAST('0.0' AS FLOAT64)) AS le_5_1,
+      COUNTIF(value_5 <= CAST('46.81' AS FLOAT64)) AS le_5_2,
+      COUNTIF(value_5 <= CAST('94.73' AS FLOAT64)) AS le_5_3,
+      COUNTIF(value_5 <= CAST('171.12' AS FLOAT64)) AS le_5_4,
+      COUNTIF(value_5 <= CAST('291.736' AS FLOAT64)) AS le_5_5,
+      COUNTIF(value_5 <= CAST('513.209' AS FLOAT64)) AS le_5_6,
+      COUNT(value_6) AS n_6,
+      COUNTIF(value_6 <= CAST('0.0' AS FLOAT64)) AS le_6_1,
+      COUNTIF(value_6 <= CAST('1.0' AS FLOAT64)) AS le_6_2,
+      COUNT(value_7) AS n_7,
+      COUNTIF(value_7 <= CAST('0.0' AS FLOAT64)) AS le_7_1,
+      COUNT(value_8) AS n_8,
+      COUNTIF(value_8 <= CAST('0.0' AS FLOAT64)) AS le_8_1,
+      COUNTIF(value_8 <= CAST('1.0' AS FLOAT64)) AS le_8_2,
+      COUNTIF(value_8 <= CAST('2.0' AS FLOAT64)) AS le_8_3,
+      COUNT(value_9) AS n_9,
+      COUNTIF(value_9 <= CAST('0.0' AS FLOAT64)) AS le_9_1,
+      COUNT(value_10) AS n_10,
+      COUNTIF(value_10 <= CAST('0.0' AS FLOAT64)) AS le_10_1,
+      COUNT(value_11) AS n_11,
+      COUNTIF(value_11 <= CAST('9.0' AS FLOAT64)) AS le_11_1,
+      COUNTIF(value_11 <= CAST('21.0' AS FLOAT64)) AS le_11_2,
+      COUNTIF(value_11 <= CAST('39.0' AS FLOAT64)) AS le_11_3,
+      COUNTIF(value_11 <= CAST('61.0' AS FLOAT64)) AS le_11_4,
+      COUNTIF(value_11 <= CAST('89.0' AS FLOAT64)) AS le_11_5,
+      COUNTIF(value_11 <= CAST('131.0' AS FLOAT64)) AS le_11_6,
+      COUNTIF(value_11 <= CAST('186.2' AS FLOAT64)) AS le_11_7,
+      COUNTIF(value_11 <= CAST('256.6' AS FLOAT64)) AS le_11_8,
+      COUNTIF(value_11 <= CAST('349.0' AS FLOAT64)) AS le_11_9,
+      COUNT(value_12) AS n_12,
+      COUNTIF(value_12 <= CAST('0.0' AS FLOAT64)) AS le_12_1,
+      COUNTIF(value_12 <= CAST('1.0' AS FLOAT64)) AS le_12_2,
+      COUNTIF(value_12 <= CAST('2.0' AS FLOAT64)) AS le_12_3,
+      COUNT(value_13) AS n_13,
+      COUNTIF(value_13 <= CAST('0.0' AS FLOAT64)) AS le_13_1,
+      COUNT(value_14) AS n_14,
+      COUNTIF(value_14 <= CAST('0.0' AS FLOAT64)) AS le_14_1,
+      COUNTIF(value_14 <= CAST('39.929' AS FLOAT64)) AS le_14_2,
+      COUNT(value_15) AS n_15,
+      COUNTIF(value_15 <= CAST('96.0' AS FLOAT64)) AS le_15_1,
+      COUNTIF(value_15 <= CAST('192.0' AS FLOAT64)) AS le_15_2,
+      COUNTIF(value_15 <= CAST('278.1' AS FLOAT64)) AS le_15_3,
+      COUNTIF(value_15 <= CAST('367.8' AS FLOAT64)) AS le_15_4,
+      COUNTIF(value_15 <= CAST('463.5' AS FLOAT64)) AS le_15_5,
+      COUNTIF(value_15 <= CAST('555.0' AS FLOAT64)) AS le_15_6,
+      COUNTIF(value_15 <= CAST('639.0' AS FLOAT64)) AS le_15_7,
+      COUNTIF(value_15 <= CAST('712.6' AS FLOAT64)) AS le_15_8,
+      COUNTIF(value_15 <= CAST('796.0' AS FLOAT64)) AS le_15_9,
+      COUNT(value_16) AS n_16,
+      COUNTIF(value_16 <= CAST('0.0' AS FLOAT64)) AS le_16_1,
+      COUNT(value_17) AS n_17,
+      COUNTIF(value_17 <= CAST('0.0' AS FLOAT64)) AS le_17_1,
+      COUNTIF(value_17 <= CAST('1.0' AS FLOAT64)) AS le_17_2
     FROM (
       SELECT
-        cutoff,
-        COUNT(*) AS n_all,
-        COUNT(value_1) AS n_1,
-        COUNTIF(value_1 <= CAST('0.0' AS FLOAT64)) AS le_1_1,
-        COUNT(value_2) AS n_2,
-        COUNTIF(value_2 <= CAST('0.0' AS FLOAT64)) AS le_2_1,
-        COUNTIF(value_2 <= CAST('1.0' AS FLOAT64)) AS le_2_2,
-        COUNT(value_3) AS n_3,
-        COUNTIF(value_3 <= CAST('0.0' AS FLOAT64)) AS le_3_1,
-        COUNTIF(value_3 <= CAST('1.0' AS FLOAT64)) AS le_3_2,
-        COUNT(value_4) AS n_4,
-        COUNTIF(value_4 <= CAST('0.0' AS FLOAT64)) AS le_4_1,
-        COUNTIF(value_4 <= CAST('1.0' AS FLOAT64)) AS le_4_2,
-        COUNTIF(value_4 <= CAST('2.0' AS FLOAT64)) AS le_4_3,
-        COUNTIF(value_4 <= CAST('3.0' AS FLOAT64)) AS le_4_4,
-        COUNTIF(value_4 <= CAST('5.0' AS FLOAT64)) AS le_4_5,
-        COUNTIF(value_4 <= CAST('9.0' AS FLOAT64)) AS le_4_6,
-        COUNT(value_5) AS n_5,
-        COUNTIF(value_5 <= CAST('0.0' AS FLOAT64)) AS le_5_1,
-        COUNTIF(value_5 <= CAST('46.81' AS FLOAT64)) AS le_5_2,
-        COUNTIF(value_5 <= CAST('94.73' AS FLOAT64)) AS le_5_3,
-        COUNTIF(value_5 <= CAST('171.12' AS FLOAT64)) AS le_5_4,
-        COUNTIF(value_5 <= CAST('291.736' AS FLOAT64)) AS le_5_5,
-        COUNTIF(value_5 <= CAST('513.209' AS FLOAT64)) AS le_5_6,
-        COUNT(value_6) AS n_6,
-        COUNTIF(value_6 <= CAST('0.0' AS FLOAT64)) AS le_6_1,
-        COUNTIF(value_6 <= CAST('1.0' AS FLOAT64)) AS le_6_2,
-        COUNT(value_7) AS n_7,
-        COUNTIF(value_7 <= CAST('0.0' AS FLOAT64)) AS le_7_1,
-        COUNT(value_8) AS n_8,
-        COUNTIF(value_8 <= CAST('0.0' AS FLOAT64)) AS le_8_1,
-        COUNTIF(value_8 <= CAST('1.0' AS FLOAT64)) AS le_8_2,
-        COUNTIF(value_8 <= CAST('2.0' AS FLOAT64)) AS le_8_3,
-        COUNT(value_9) AS n_9,
-        COUNTIF(value_9 <= CAST('0.0' AS FLOAT64)) AS le_9_1,
-        COUNT(value_10) AS n_10,
-        COUNTIF(value_10 <= CAST('0.0' AS FLOAT64)) AS le_10_1,
-        COUNT(value_11) AS n_11,
-        COUNTIF(value_11 <= CAST('9.0' AS FLOAT64)) AS le_11_1,
-        COUNTIF(value_11 <= CAST('21.0' AS FLOAT64)) AS le_11_2,
-        COUNTIF(value_11 <= CAST('39.0' AS FLOAT64)) AS le_11_3,
-        COUNTIF(value_11 <= CAST('61.0' AS FLOAT64)) AS le_11_4,
-        COUNTIF(value_11 <= CAST('89.0' AS FLOAT64)) AS le_11_5,
-        COUNTIF(value_11 <= CAST('131.0' AS FLOAT64)) AS le_11_6,
-        COUNTIF(value_11 <= CAST('186.2' AS FLOAT64)) AS le_11_7,
-        COUNTIF(value_11 <= CAST('256.6' AS FLOAT64)) AS le_11_8,
-        COUNTIF(value_11 <= CAST('349.0' AS FLOAT64)) AS le_11_9,
-        COUNT(value_12) AS n_12,
-        COUNTIF(value_12 <= CAST('0.0' AS FLOAT64)) AS le_12_1,
-        COUNTIF(value_12 <= CAST('1.0' AS FLOAT64)) AS le_12_2,
-        COUNTIF(value_12 <= CAST('2.0' AS FLOAT64)) AS le_12_3,
-        COUNT(value_13) AS n_13,
-        COUNTIF(value_13 <= CAST('0.0' AS FLOAT64)) AS le_13_1,
-        COUNT(value_14) AS n_14,
-        COUNTIF(value_14 <= CAST('0.0' AS FLOAT64)) AS le_14_1,
-        COUNTIF(value_14 <= CAST('39.929' AS FLOAT64)) AS le_14_2,
-        COUNT(value_15) AS n_15,
-        COUNTIF(value_15 <= CAST('96.0' AS FLOAT64)) AS le_15_1,
-        COUNTIF(value_15 <= CAST('192.0' AS FLOAT64)) AS le_15_2,
-        COUNTIF(value_15 <= CAST('278.1' AS FLOAT64)) AS le_15_3,
-        COUNTIF(value_15 <= CAST('367.8' AS FLOAT64)) AS le_15_4,
-        COUNTIF(value_15 <= CAST('463.5' AS FLOAT64)) AS le_15_5,
-        COUNTIF(value_15 <= CAST('555.0' AS FLOAT64)) AS le_15_6,
-        COUNTIF(value_15 <= CAST('639.0' AS FLOAT64)) AS le_15_7,
-        COUNTIF(value_15 <= CAST('712.6' AS FLOAT64)) AS le_15_8,
-        COUNTIF(value_15 <= CAST('796.0' AS FLOAT64)) AS le_15_9,
-        COUNT(value_16) AS n_16,
-        COUNTIF(value_16 <= CAST('0.0' AS FLOAT64)) AS le_16_1,
-        COUNT(value_17) AS n_17,
-        COUNTIF(value_17 <= CAST('0.0' AS FLOAT64)) AS le_17_1,
-        COUNTIF(value_17 <= CAST('1.0' AS FLOAT64)) AS le_17_2
-      FROM (
-        SELECT
-          runs.cutoff,
-          CAST(f.`add_to_carts_7d` AS FLOAT64) AS value_1,
-          CAST(f.`ads_consent` AS FLOAT64) AS value_2,
-          CAST(f.`email_consent` AS FLOAT64) AS value_3,
-          CAST(f.`frequency` AS FLOAT64) AS value_4,
-          CAST(f.`monetary` AS FLOAT64) AS value_5,
-          CAST(f.`orders_30d` AS FLOAT64) AS value_6,
-          CAST(f.`orders_7d` AS FLOAT64) AS value_7,
-          CAST(f.`orders_90d` AS FLOAT64) AS value_8,
-          CAST(f.`pricing_page_views_30d` AS FLOAT64) AS value_9,
-          CAST(f.`product_views_7d` AS FLOAT64) AS value_10,
-          CAST(f.`recency_days` AS FLOAT64) AS value_11,
-          CAST(f.`sessions_30d` AS FLOAT64) AS value_12,
-          CAST(f.`sessions_7d` AS FLOAT64) AS value_13,
-          CAST(f.`spend_30d` AS FLOAT64) AS value_14,
-          CAST(f.`tenure_days` AS FLOAT64) AS value_15,
-          CAST(f.`tickets_90d` AS FLOAT64) AS value_16,
-          CAST(f.`times_contacted` AS FLOAT64) AS value_17
-        FROM `main`.`customer_features` AS f
-        INNER JOIN runs
-          ON runs.model_name = 'purchase' AND runs.cutoff = CAST(f.`cutoff_date` AS DATE)
-        WHERE
-          runs.model_version = 1
-      ) AS feature_rows
-      GROUP BY
-        cutoff
-    ) AS counted
-    CROSS JOIN UNNEST([
-      STRUCT(1 AS cell, 'add_to_carts_7d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(2 AS cell, 'add_to_carts_7d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(3 AS cell, 'add_to_carts_7d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(4 AS cell, 'ads_consent' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(5 AS cell, 'ads_consent' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(6 AS cell, 'ads_consent' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(7 AS cell, 'ads_consent' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(8 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(9 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(10 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(11 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(12 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(13 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(14 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(15 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(16 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(17 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(18 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 6 AS bin),
-      STRUCT(19 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 7 AS bin),
-      STRUCT(20 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(21 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(22 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(23 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(24 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(25 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(26 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 6 AS bin),
-      STRUCT(27 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 7 AS bin),
-      STRUCT(28 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(29 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(30 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(31 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(32 AS cell, 'orders_7d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(33 AS cell, 'orders_7d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(34 AS cell, 'orders_7d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(35 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(36 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(37 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(38 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(39 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(40 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(41 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(42 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(43 AS cell, 'product_views_7d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(44 AS cell, 'product_views_7d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(45 AS cell, 'product_views_7d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(46 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(47 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(48 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(49 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(50 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(51 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(52 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 6 AS bin),
-      STRUCT(53 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 7 AS bin),
-      STRUCT(54 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 8 AS bin),
-      STRUCT(55 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 9 AS bin),
-      STRUCT(56 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 10 AS bin),
-      STRUCT(57 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(58 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(59 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(60 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(61 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(62 AS cell, 'sessions_7d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(63 AS cell, 'sessions_7d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(64 AS cell, 'sessions_7d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(65 AS cell, 'spend_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(66 AS cell, 'spend_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(67 AS cell, 'spend_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(68 AS cell, 'spend_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(69 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(70 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(71 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(72 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 3 AS bin),
-      STRUCT(73 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 4 AS bin),
-      STRUCT(74 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 5 AS bin),
-      STRUCT(75 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 6 AS bin),
-      STRUCT(76 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 7 AS bin),
-      STRUCT(77 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 8 AS bin),
-      STRUCT(78 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 9 AS bin),
-      STRUCT(79 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 10 AS bin),
-      STRUCT(80 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(81 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(82 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(83 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 0 AS bin),
-      STRUCT(84 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 1 AS bin),
-      STRUCT(85 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 2 AS bin),
-      STRUCT(86 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 3 AS bin)
-    ]) AS cells
-  ) AS feature_bins_1
+        runs.cutoff,
+        CAST(f.`add_to_carts_7d` AS FLOAT64) AS value_1,
+        CAST(f.`ads_consent` AS FLOAT64) AS value_2,
+        CAST(f.`email_consent` AS FLOAT64) AS value_3,
+        CAST(f.`frequency` AS FLOAT64) AS value_4,
+        CAST(f.`monetary` AS FLOAT64) AS value_5,
+        CAST(f.`orders_30d` AS FLOAT64) AS value_6,
+        CAST(f.`orders_7d` AS FLOAT64) AS value_7,
+        CAST(f.`orders_90d` AS FLOAT64) AS value_8,
+        CAST(f.`pricing_page_views_30d` AS FLOAT64) AS value_9,
+        CAST(f.`product_views_7d` AS FLOAT64) AS value_10,
+        CAST(f.`recency_days` AS FLOAT64) AS value_11,
+        CAST(f.`sessions_30d` AS FLOAT64) AS value_12,
+        CAST(f.`sessions_7d` AS FLOAT64) AS value_13,
+        CAST(f.`spend_30d` AS FLOAT64) AS value_14,
+        CAST(f.`tenure_days` AS FLOAT64) AS value_15,
+        CAST(f.`tickets_90d` AS FLOAT64) AS value_16,
+        CAST(f.`times_contacted` AS FLOAT64) AS value_17
+      FROM `main`.`customer_features` AS f
+      INNER JOIN runs
+        ON runs.model_name = 'purchase' AND runs.cutoff = CAST(f.`cutoff_date` AS DATE)
+      WHERE
+        runs.model_version = 1
+    ) AS feature_rows
+    GROUP BY
+      cutoff
+  ) AS counted
+  CROSS JOIN UNNEST([
+    STRUCT(1 AS cell, 'add_to_carts_7d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(2 AS cell, 'add_to_carts_7d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(3 AS cell, 'add_to_carts_7d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(4 AS cell, 'ads_consent' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(5 AS cell, 'ads_consent' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(6 AS cell, 'ads_consent' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(7 AS cell, 'ads_consent' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(8 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(9 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(10 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(11 AS cell, 'email_consent' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(12 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(13 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(14 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(15 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(16 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(17 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(18 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 6 AS bin),
+    STRUCT(19 AS cell, 'frequency' AS column_name, 'numeric' AS kind, 7 AS bin),
+    STRUCT(20 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(21 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(22 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(23 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(24 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(25 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(26 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 6 AS bin),
+    STRUCT(27 AS cell, 'monetary' AS column_name, 'numeric' AS kind, 7 AS bin),
+    STRUCT(28 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(29 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(30 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(31 AS cell, 'orders_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(32 AS cell, 'orders_7d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(33 AS cell, 'orders_7d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(34 AS cell, 'orders_7d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(35 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(36 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(37 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(38 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(39 AS cell, 'orders_90d' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(40 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(41 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(42 AS cell, 'pricing_page_views_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(43 AS cell, 'product_views_7d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(44 AS cell, 'product_views_7d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(45 AS cell, 'product_views_7d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(46 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(47 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(48 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(49 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(50 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(51 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(52 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 6 AS bin),
+    STRUCT(53 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 7 AS bin),
+    STRUCT(54 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 8 AS bin),
+    STRUCT(55 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 9 AS bin),
+    STRUCT(56 AS cell, 'recency_days' AS column_name, 'numeric' AS kind, 10 AS bin),
+    STRUCT(57 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(58 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(59 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(60 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(61 AS cell, 'sessions_30d' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(62 AS cell, 'sessions_7d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(63 AS cell, 'sessions_7d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(64 AS cell, 'sessions_7d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(65 AS cell, 'spend_30d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(66 AS cell, 'spend_30d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(67 AS cell, 'spend_30d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(68 AS cell, 'spend_30d' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(69 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(70 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(71 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(72 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 3 AS bin),
+    STRUCT(73 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 4 AS bin),
+    STRUCT(74 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 5 AS bin),
+    STRUCT(75 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 6 AS bin),
+    STRUCT(76 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 7 AS bin),
+    STRUCT(77 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 8 AS bin),
+    STRUCT(78 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 9 AS bin),
+    STRUCT(79 AS cell, 'tenure_days' AS column_name, 'numeric' AS kind, 10 AS bin),
+    STRUCT(80 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(81 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(82 AS cell, 'tickets_90d' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(83 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 0 AS bin),
+    STRUCT(84 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 1 AS bin),
+    STRUCT(85 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 2 AS bin),
+    STRUCT(86 AS cell, 'times_contacted' AS column_name, 'numeric' AS kind, 3 AS bin)
+  ]) AS cells
   UNION ALL
   /* Categories: one pass, one grouping set per column; matched to their bins below. */
   SELECT

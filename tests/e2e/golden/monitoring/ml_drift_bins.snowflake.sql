@@ -48,617 +48,601 @@ WITH reference AS (
   SELECT
     CAST('churn' AS VARCHAR) AS model_name,
     CAST(1 AS INT) AS model_version,
-    cutoff,
-    column_name,
-    kind,
-    bin,
+    counted.cutoff,
+    CAST(cells.column_name AS VARCHAR) AS column_name,
+    CAST(cells.kind AS VARCHAR) AS kind,
+    CAST(cells.bin AS INT) AS bin,
     CAST(NULL AS VARCHAR) AS category,
-    n_rows
+    CAST(CASE cells.cell
+      WHEN 1
+      THEN n_all - n_1
+      WHEN 2
+      THEN le_1_1
+      WHEN 3
+      THEN le_1_2 - le_1_1
+      WHEN 4
+      THEN le_1_3 - le_1_2
+      WHEN 5
+      THEN le_1_4 - le_1_3
+      WHEN 6
+      THEN le_1_5 - le_1_4
+      WHEN 7
+      THEN le_1_6 - le_1_5
+      WHEN 8
+      THEN le_1_7 - le_1_6
+      WHEN 9
+      THEN le_1_8 - le_1_7
+      WHEN 10
+      THEN n_1 - le_1_8
+    END AS BIGINT) AS n_rows
   FROM (
     SELECT
-      counted.cutoff,
-      CAST(cells.column_name AS VARCHAR) AS column_name,
-      CAST(cells.kind AS VARCHAR) AS kind,
-      CAST(cells.bin AS INT) AS bin,
-      CAST(CASE cells.cell
-        WHEN 1
-        THEN n_all - n_1
-        WHEN 2
-        THEN le_1_1
-        WHEN 3
-        THEN le_1_2 - le_1_1
-        WHEN 4
-        THEN le_1_3 - le_1_2
-        WHEN 5
-        THEN le_1_4 - le_1_3
-        WHEN 6
-        THEN le_1_5 - le_1_4
-        WHEN 7
-        THEN le_1_6 - le_1_5
-        WHEN 8
-        THEN le_1_7 - le_1_6
-        WHEN 9
-        THEN le_1_8 - le_1_7
-        WHEN 10
-        THEN n_1 - le_1_8
-      END AS BIGINT) AS n_rows
+      cutoff,
+      COUNT(*) AS n_all,
+      COUNT(score) AS n_1,
+      COUNT_IF(score <= CAST('0.519775' AS DOUBLE)) AS le_1_1,
+      COUNT_IF(score <= CAST('0.644567' AS DOUBLE)) AS le_1_2,
+      COUNT_IF(score <= CAST('0.707679' AS DOUBLE)) AS le_1_3,
+      COUNT_IF(score <= CAST('0.745726' AS DOUBLE)) AS le_1_4,
+      COUNT_IF(score <= CAST('0.857766' AS DOUBLE)) AS le_1_5,
+      COUNT_IF(score <= CAST('0.906803' AS DOUBLE)) AS le_1_6,
+      COUNT_IF(score <= CAST('0.913443' AS DOUBLE)) AS le_1_7,
+      COUNT_IF(score <= CAST('0.914876' AS DOUBLE)) AS le_1_8
     FROM (
       SELECT
-        cutoff,
-        COUNT(*) AS n_all,
-        COUNT(score) AS n_1,
-        COUNT_IF(score <= CAST('0.519775' AS DOUBLE)) AS le_1_1,
-        COUNT_IF(score <= CAST('0.644567' AS DOUBLE)) AS le_1_2,
-        COUNT_IF(score <= CAST('0.707679' AS DOUBLE)) AS le_1_3,
-        COUNT_IF(score <= CAST('0.745726' AS DOUBLE)) AS le_1_4,
-        COUNT_IF(score <= CAST('0.857766' AS DOUBLE)) AS le_1_5,
-        COUNT_IF(score <= CAST('0.906803' AS DOUBLE)) AS le_1_6,
-        COUNT_IF(score <= CAST('0.913443' AS DOUBLE)) AS le_1_7,
-        COUNT_IF(score <= CAST('0.914876' AS DOUBLE)) AS le_1_8
-      FROM (
-        SELECT
-          CAST("cutoff_date" AS DATE) AS cutoff,
-          CAST(score AS DOUBLE) AS score
-        FROM "main"."churn_score_history"
-        WHERE
-          model_version = 1
-      ) AS scores
-      GROUP BY
-        cutoff
-    ) AS counted
-    CROSS JOIN (VALUES
-      (1, '__score__', 'score', 0),
-      (2, '__score__', 'score', 1),
-      (3, '__score__', 'score', 2),
-      (4, '__score__', 'score', 3),
-      (5, '__score__', 'score', 4),
-      (6, '__score__', 'score', 5),
-      (7, '__score__', 'score', 6),
-      (8, '__score__', 'score', 7),
-      (9, '__score__', 'score', 8),
-      (10, '__score__', 'score', 9)) AS cells(cell, column_name, kind, bin)
-  ) AS score_bins_1
+        CAST("cutoff_date" AS DATE) AS cutoff,
+        CAST(score AS DOUBLE) AS score
+      FROM "main"."churn_score_history"
+      WHERE
+        model_version = 1
+    ) AS scores
+    GROUP BY
+      cutoff
+  ) AS counted
+  CROSS JOIN (VALUES
+    (1, '__score__', 'score', 0),
+    (2, '__score__', 'score', 1),
+    (3, '__score__', 'score', 2),
+    (4, '__score__', 'score', 3),
+    (5, '__score__', 'score', 4),
+    (6, '__score__', 'score', 5),
+    (7, '__score__', 'score', 6),
+    (8, '__score__', 'score', 7),
+    (9, '__score__', 'score', 8),
+    (10, '__score__', 'score', 9)) AS cells(cell, column_name, kind, bin)
 ), feature_counts_1 AS (
   /* Numeric features: one aggregate pass per version over the version's scoring runs. */
   SELECT
     CAST('churn' AS VARCHAR) AS model_name,
     CAST(1 AS INT) AS model_version,
-    cutoff,
-    column_name,
-    kind,
-    bin,
+    counted.cutoff,
+    CAST(cells.column_name AS VARCHAR) AS column_name,
+    CAST(cells.kind AS VARCHAR) AS kind,
+    CAST(cells.bin AS INT) AS bin,
     CAST(NULL AS VARCHAR) AS category,
-    n_rows
+    CAST(CASE cells.cell
+      WHEN 1
+      THEN n_all - n_1
+      WHEN 2
+      THEN le_1_1
+      WHEN 3
+      THEN n_1 - le_1_1
+      WHEN 4
+      THEN n_all - n_2
+      WHEN 5
+      THEN le_2_1
+      WHEN 6
+      THEN le_2_2 - le_2_1
+      WHEN 7
+      THEN n_2 - le_2_2
+      WHEN 8
+      THEN n_all - n_3
+      WHEN 9
+      THEN le_3_1
+      WHEN 10
+      THEN le_3_2 - le_3_1
+      WHEN 11
+      THEN le_3_3 - le_3_2
+      WHEN 12
+      THEN n_3 - le_3_3
+      WHEN 13
+      THEN n_all - n_4
+      WHEN 14
+      THEN le_4_1
+      WHEN 15
+      THEN le_4_2 - le_4_1
+      WHEN 16
+      THEN le_4_3 - le_4_2
+      WHEN 17
+      THEN le_4_4 - le_4_3
+      WHEN 18
+      THEN le_4_5 - le_4_4
+      WHEN 19
+      THEN le_4_6 - le_4_5
+      WHEN 20
+      THEN n_4 - le_4_6
+      WHEN 21
+      THEN n_all - n_5
+      WHEN 22
+      THEN le_5_1
+      WHEN 23
+      THEN le_5_2 - le_5_1
+      WHEN 24
+      THEN le_5_3 - le_5_2
+      WHEN 25
+      THEN le_5_4 - le_5_3
+      WHEN 26
+      THEN le_5_5 - le_5_4
+      WHEN 27
+      THEN le_5_6 - le_5_5
+      WHEN 28
+      THEN le_5_7 - le_5_6
+      WHEN 29
+      THEN le_5_8 - le_5_7
+      WHEN 30
+      THEN le_5_9 - le_5_8
+      WHEN 31
+      THEN n_5 - le_5_9
+      WHEN 32
+      THEN n_all - n_6
+      WHEN 33
+      THEN le_6_1
+      WHEN 34
+      THEN le_6_2 - le_6_1
+      WHEN 35
+      THEN le_6_3 - le_6_2
+      WHEN 36
+      THEN le_6_4 - le_6_3
+      WHEN 37
+      THEN le_6_5 - le_6_4
+      WHEN 38
+      THEN n_6 - le_6_5
+      WHEN 39
+      THEN n_all - n_7
+      WHEN 40
+      THEN le_7_1
+      WHEN 41
+      THEN le_7_2 - le_7_1
+      WHEN 42
+      THEN le_7_3 - le_7_2
+      WHEN 43
+      THEN le_7_4 - le_7_3
+      WHEN 44
+      THEN le_7_5 - le_7_4
+      WHEN 45
+      THEN le_7_6 - le_7_5
+      WHEN 46
+      THEN n_7 - le_7_6
+      WHEN 47
+      THEN n_all - n_8
+      WHEN 48
+      THEN le_8_1
+      WHEN 49
+      THEN le_8_2 - le_8_1
+      WHEN 50
+      THEN n_8 - le_8_2
+      WHEN 51
+      THEN n_all - n_9
+      WHEN 52
+      THEN le_9_1
+      WHEN 53
+      THEN le_9_2 - le_9_1
+      WHEN 54
+      THEN le_9_3 - le_9_2
+      WHEN 55
+      THEN n_9 - le_9_3
+      WHEN 56
+      THEN n_all - n_10
+      WHEN 57
+      THEN le_10_1
+      WHEN 58
+      THEN n_10 - le_10_1
+      WHEN 59
+      THEN n_all - n_11
+      WHEN 60
+      THEN le_11_1
+      WHEN 61
+      THEN le_11_2 - le_11_1
+      WHEN 62
+      THEN n_11 - le_11_2
+      WHEN 63
+      THEN n_all - n_12
+      WHEN 64
+      THEN le_12_1
+      WHEN 65
+      THEN le_12_2 - le_12_1
+      WHEN 66
+      THEN le_12_3 - le_12_2
+      WHEN 67
+      THEN le_12_4 - le_12_3
+      WHEN 68
+      THEN le_12_5 - le_12_4
+      WHEN 69
+      THEN le_12_6 - le_12_5
+      WHEN 70
+      THEN le_12_7 - le_12_6
+      WHEN 71
+      THEN le_12_8 - le_12_7
+      WHEN 72
+      THEN le_12_9 - le_12_8
+      WHEN 73
+      THEN n_12 - le_12_9
+      WHEN 74
+      THEN n_all - n_13
+      WHEN 75
+      THEN le_13_1
+      WHEN 76
+      THEN le_13_2 - le_13_1
+      WHEN 77
+      THEN le_13_3 - le_13_2
+      WHEN 78
+      THEN n_13 - le_13_3
+      WHEN 79
+      THEN n_all - n_14
+      WHEN 80
+      THEN le_14_1
+      WHEN 81
+      THEN le_14_2 - le_14_1
+      WHEN 82
+      THEN le_14_3 - le_14_2
+      WHEN 83
+      THEN le_14_4 - le_14_3
+      WHEN 84
+      THEN n_14 - le_14_4
+      WHEN 85
+      THEN n_all - n_15
+      WHEN 86
+      THEN le_15_1
+      WHEN 87
+      THEN le_15_2 - le_15_1
+      WHEN 88
+      THEN n_15 - le_15_2
+      WHEN 89
+      THEN n_all - n_16
+      WHEN 90
+      THEN le_16_1
+      WHEN 91
+      THEN le_16_2 - le_16_1
+      WHEN 92
+      THEN le_16_3 - le_16_2
+      WHEN 93
+      THEN le_16_4 - le_16_3
+      WHEN 94
+      THEN n_16 - le_16_4
+      WHEN 95
+      THEN n_all - n_17
+      WHEN 96
+      THEN le_17_1
+      WHEN 97
+      THEN le_17_2 - le_17_1
+      WHEN 98
+      THEN le_17_3 - le_17_2
+      WHEN 99
+      THEN n_17 - le_17_3
+      WHEN 100
+      THEN n_all - n_18
+      WHEN 101
+      THEN le_18_1
+      WHEN 102
+      THEN le_18_2 - le_18_1
+      WHEN 103
+      THEN le_18_3 - le_18_2
+      WHEN 104
+      THEN n_18 - le_18_3
+      WHEN 105
+      THEN n_all - n_19
+      WHEN 106
+      THEN le_19_1
+      WHEN 107
+      THEN le_19_2 - le_19_1
+      WHEN 108
+      THEN le_19_3 - le_19_2
+      WHEN 109
+      THEN le_19_4 - le_19_3
+      WHEN 110
+      THEN le_19_5 - le_19_4
+      WHEN 111
+      THEN le_19_6 - le_19_5
+      WHEN 112
+      THEN le_19_7 - le_19_6
+      WHEN 113
+      THEN le_19_8 - le_19_7
+      WHEN 114
+      THEN le_19_9 - le_19_8
+      WHEN 115
+      THEN n_19 - le_19_9
+      WHEN 116
+      THEN n_all - n_20
+      WHEN 117
+      THEN le_20_1
+      WHEN 118
+      THEN n_20 - le_20_1
+      WHEN 119
+      THEN n_all - n_21
+      WHEN 120
+      THEN le_21_1
+      WHEN 121
+      THEN le_21_2 - le_21_1
+      WHEN 122
+      THEN n_21 - le_21_2
+      WHEN 123
+      THEN n_all - n_22
+      WHEN 124
+      THEN le_22_1
+      WHEN 125
+      THEN le_22_2 - le_22_1
+      WHEN 126
+      THEN n_22 - le_22_2
+    END AS BIGINT) AS n_rows
   FROM (
     SELECT
-      counted.cutoff,
-      CAST(cells.column_name AS VARCHAR) AS column_name,
-      CAST(cells.kind AS VARCHAR) AS kind,
-      CAST(cells.bin AS INT) AS bin,
-      CAST(CASE cells.cell
-        WHEN 1
-        THEN n_all - n_1
-        WHEN 2
-        THEN le_1_1
-        WHEN 3
-        THEN n_1 - le_1_1
-        WHEN 4
-        THEN n_all - n_2
-        WHEN 5
-        THEN le_2_1
-        WHEN 6
-        THEN le_2_2 - le_2_1
-        WHEN 7
-        THEN n_2 - le_2_2
-        WHEN 8
-        THEN n_all - n_3
-        WHEN 9
-        THEN le_3_1
-        WHEN 10
-        THEN le_3_2 - le_3_1
-        WHEN 11
-        THEN le_3_3 - le_3_2
-        WHEN 12
-        THEN n_3 - le_3_3
-        WHEN 13
-        THEN n_all - n_4
-        WHEN 14
-        THEN le_4_1
-        WHEN 15
-        THEN le_4_2 - le_4_1
-        WHEN 16
-        THEN le_4_3 - le_4_2
-        WHEN 17
-        THEN le_4_4 - le_4_3
-        WHEN 18
-        THEN le_4_5 - le_4_4
-        WHEN 19
-        THEN le_4_6 - le_4_5
-        WHEN 20
-        THEN n_4 - le_4_6
-        WHEN 21
-        THEN n_all - n_5
-        WHEN 22
-        THEN le_5_1
-        WHEN 23
-        THEN le_5_2 - le_5_1
-        WHEN 24
-        THEN le_5_3 - le_5_2
-        WHEN 25
-        THEN le_5_4 - le_5_3
-        WHEN 26
-        THEN le_5_5 - le_5_4
-        WHEN 27
-        THEN le_5_6 - le_5_5
-        WHEN 28
-        THEN le_5_7 - le_5_6
-        WHEN 29
-        THEN le_5_8 - le_5_7
-        WHEN 30
-        THEN le_5_9 - le_5_8
-        WHEN 31
-        THEN n_5 - le_5_9
-        WHEN 32
-        THEN n_all - n_6
-        WHEN 33
-        THEN le_6_1
-        WHEN 34
-        THEN le_6_2 - le_6_1
-        WHEN 35
-        THEN le_6_3 - le_6_2
-        WHEN 36
-        THEN le_6_4 - le_6_3
-        WHEN 37
-        THEN le_6_5 - le_6_4
-        WHEN 38
-        THEN n_6 - le_6_5
-        WHEN 39
-        THEN n_all - n_7
-        WHEN 40
-        THEN le_7_1
-        WHEN 41
-        THEN le_7_2 - le_7_1
-        WHEN 42
-        THEN le_7_3 - le_7_2
-        WHEN 43
-        THEN le_7_4 - le_7_3
-        WHEN 44
-        THEN le_7_5 - le_7_4
-        WHEN 45
-        THEN le_7_6 - le_7_5
-        WHEN 46
-        THEN n_7 - le_7_6
-        WHEN 47
-        THEN n_all - n_8
-        WHEN 48
-        THEN le_8_1
-        WHEN 49
-        THEN le_8_2 - le_8_1
-        WHEN 50
-        THEN n_8 - le_8_2
-        WHEN 51
-        THEN n_all - n_9
-        WHEN 52
-        THEN le_9_1
-        WHEN 53
-        THEN le_9_2 - le_9_1
-        WHEN 54
-        THEN le_9_3 - le_9_2
-        WHEN 55
-        THEN n_9 - le_9_3
-        WHEN 56
-        THEN n_all - n_10
-        WHEN 57
-        THEN le_10_1
-        WHEN 58
-        THEN n_10 - le_10_1
-        WHEN 59
-        THEN n_all - n_11
-        WHEN 60
-        THEN le_11_1
-        WHEN 61
-        THEN le_11_2 - le_11_1
-        WHEN 62
-        THEN n_11 - le_11_2
-        WHEN 63
-        THEN n_all - n_12
-        WHEN 64
-        THEN le_12_1
-        WHEN 65
-        THEN le_12_2 - le_12_1
-        WHEN 66
-        THEN le_12_3 - le_12_2
-        WHEN 67
-        THEN le_12_4 - le_12_3
-        WHEN 68
-        THEN le_12_5 - le_12_4
-        WHEN 69
-        THEN le_12_6 - le_12_5
-        WHEN 70
-        THEN le_12_7 - le_12_6
-        WHEN 71
-        THEN le_12_8 - le_12_7
-        WHEN 72
-        THEN le_12_9 - le_12_8
-        WHEN 73
-        THEN n_12 - le_12_9
-        WHEN 74
-        THEN n_all - n_13
-        WHEN 75
-        THEN le_13_1
-        WHEN 76
-        THEN le_13_2 - le_13_1
-        WHEN 77
-        THEN le_13_3 - le_13_2
-        WHEN 78
-        THEN n_13 - le_13_3
-        WHEN 79
-        THEN n_all - n_14
-        WHEN 80
-        THEN le_14_1
-        WHEN 81
-        THEN le_14_2 - le_14_1
-        WHEN 82
-        THEN le_14_3 - le_14_2
-        WHEN 83
-        THEN le_14_4 - le_14_3
-        WHEN 84
-        THEN n_14 - le_14_4
-        WHEN 85
-        THEN n_all - n_15
-        WHEN 86
-        THEN le_15_1
-        WHEN 87
-        THEN le_15_2 - le_15_1
-        WHEN 88
-        THEN n_15 - le_15_2
-        WHEN 89
-        THEN n_all - n_16
-        WHEN 90
-        THEN le_16_1
-        WHEN 91
-        THEN le_16_2 - le_16_1
-        WHEN 92
-        THEN le_16_3 - le_16_2
-        WHEN 93
-        THEN le_16_4 - le_16_3
-        WHEN 94
-        THEN n_16 - le_16_4
-        WHEN 95
-        THEN n_all - n_17
-        WHEN 96
-        THEN le_17_1
-        WHEN 97
-        THEN le_17_2 - le_17_1
-        WHEN 98
-        THEN le_17_3 - le_17_2
-        WHEN 99
-        THEN n_17 - le_17_3
-        WHEN 100
-        THEN n_all - n_18
-        WHEN 101
-        THEN le_18_1
-        WHEN 102
-        THEN le_18_2 - le_18_1
-        WHEN 103
-        THEN le_18_3 - le_18_2
-        WHEN 104
-        THEN n_18 - le_18_3
-        WHEN 105
-        THEN n_all - n_19
-        WHEN 106
-        THEN le_19_1
-        WHEN 107
-        THEN le_19_2 - le_19_1
-        WHEN 108
-        THEN le_19_3 - le_19_2
-        WHEN 109
-        THEN le_19_4 - le_19_3
-        WHEN 110
-        THEN le_19_5 - le_19_4
-        WHEN 111
-        THEN le_19_6 - le_19_5
-        WHEN 112
-        THEN le_19_7 - le_19_6
-        WHEN 113
-        THEN le_19_8 - le_19_7
-        WHEN 114
-        THEN le_19_9 - le_19_8
-        WHEN 115
-        THEN n_19 - le_19_9
-        WHEN 116
-        THEN n_all - n_20
-        WHEN 117
-        THEN le_20_1
-        WHEN 118
-        THEN n_20 - le_20_1
-        WHEN 119
-        THEN n_all - n_21
-        WHEN 120
-        THEN le_21_1
-        WHEN 121
-        THEN le_21_2 - le_21_1
-        WHEN 122
-        THEN n_21 - le_21_2
-        WHEN 123
-        THEN n_all - n_22
-        WHEN 124
-        THEN le_22_1
-        WHEN 125
-        THEN le_22_2 - le_22_1
-        WHEN 126
-        THEN n_22 - le_22_2
-      END AS BIGINT) AS n_rows
+      cutoff,
+      COUNT(*) AS n_all,
+      COUNT(value_1) AS n_1,
+      COUNT_IF(value_1 <= CAST('0.0' AS DOUBLE)) AS le_1_1,
+      COUNT(value_2) AS n_2,
+      COUNT_IF(value_2 <= CAST('0.0' AS DOUBLE)) AS le_2_1,
+      COUNT_IF(value_2 <= CAST('1.0' AS DOUBLE)) AS le_2_2,
+      COUNT(value_3) AS n_3,
+      COUNT_IF(value_3 <= CAST('0.0' AS DOUBLE)) AS le_3_1,
+      COUNT_IF(value_3 <= CAST('3.0' AS DOUBLE)) AS le_3_2,
+      COUNT_IF(value_3 <= CAST('7.0' AS DOUBLE)) AS le_3_3,
+      COUNT(value_4) AS n_4,
+      COUNT_IF(value_4 <= CAST('0.0' AS DOUBLE)) AS le_4_1,
+      COUNT_IF(value_4 <= CAST('1.0' AS DOUBLE)) AS le_4_2,
+      COUNT_IF(value_4 <= CAST('2.0' AS DOUBLE)) AS le_4_3,
+      COUNT_IF(value_4 <= CAST('3.0' AS DOUBLE)) AS le_4_4,
+      COUNT_IF(value_4 <= CAST('5.0' AS DOUBLE)) AS le_4_5,
+      COUNT_IF(value_4 <= CAST('9.0' AS DOUBLE)) AS le_4_6,
+      COUNT(value_5) AS n_5,
+      COUNT_IF(value_5 <= CAST('55.0' AS DOUBLE)) AS le_5_1,
+      COUNT_IF(value_5 <= CAST('85.0' AS DOUBLE)) AS le_5_2,
+      COUNT_IF(value_5 <= CAST('116.0' AS DOUBLE)) AS le_5_3,
+      COUNT_IF(value_5 <= CAST('121.0' AS DOUBLE)) AS le_5_4,
+      COUNT_IF(value_5 <= CAST('152.0' AS DOUBLE)) AS le_5_5,
+      COUNT_IF(value_5 <= CAST('209.0' AS DOUBLE)) AS le_5_6,
+      COUNT_IF(value_5 <= CAST('212.0' AS DOUBLE)) AS le_5_7,
+      COUNT_IF(value_5 <= CAST('271.0' AS DOUBLE)) AS le_5_8,
+      COUNT_IF(value_5 <= CAST('333.0' AS DOUBLE)) AS le_5_9,
+      COUNT(value_6) AS n_6,
+      COUNT_IF(value_6 <= CAST('2.0' AS DOUBLE)) AS le_6_1,
+      COUNT_IF(value_6 <= CAST('3.0' AS DOUBLE)) AS le_6_2,
+      COUNT_IF(value_6 <= CAST('3.5' AS DOUBLE)) AS le_6_3,
+      COUNT_IF(value_6 <= CAST('4.0' AS DOUBLE)) AS le_6_4,
+      COUNT_IF(value_6 <= CAST('5.0' AS DOUBLE)) AS le_6_5,
+      COUNT(value_7) AS n_7,
+      COUNT_IF(value_7 <= CAST('0.0' AS DOUBLE)) AS le_7_1,
+      COUNT_IF(value_7 <= CAST('46.81' AS DOUBLE)) AS le_7_2,
+      COUNT_IF(value_7 <= CAST('94.73' AS DOUBLE)) AS le_7_3,
+      COUNT_IF(value_7 <= CAST('171.12' AS DOUBLE)) AS le_7_4,
+      COUNT_IF(value_7 <= CAST('291.736' AS DOUBLE)) AS le_7_5,
+      COUNT_IF(value_7 <= CAST('513.209' AS DOUBLE)) AS le_7_6,
+      COUNT(value_8) AS n_8,
+      COUNT_IF(value_8 <= CAST('0.0' AS DOUBLE)) AS le_8_1,
+      COUNT_IF(value_8 <= CAST('1.0' AS DOUBLE)) AS le_8_2,
+      COUNT(value_9) AS n_9,
+      COUNT_IF(value_9 <= CAST('0.0' AS DOUBLE)) AS le_9_1,
+      COUNT_IF(value_9 <= CAST('1.0' AS DOUBLE)) AS le_9_2,
+      COUNT_IF(value_9 <= CAST('2.0' AS DOUBLE)) AS le_9_3,
+      COUNT(value_10) AS n_10,
+      COUNT_IF(value_10 <= CAST('0.0' AS DOUBLE)) AS le_10_1,
+      COUNT(value_11) AS n_11,
+      COUNT_IF(value_11 <= CAST('0.0' AS DOUBLE)) AS le_11_1,
+      COUNT_IF(value_11 <= CAST('2.0' AS DOUBLE)) AS le_11_2,
+      COUNT(value_12) AS n_12,
+      COUNT_IF(value_12 <= CAST('9.0' AS DOUBLE)) AS le_12_1,
+      COUNT_IF(value_12 <= CAST('21.0' AS DOUBLE)) AS le_12_2,
+      COUNT_IF(value_12 <= CAST('39.0' AS DOUBLE)) AS le_12_3,
+      COUNT_IF(value_12 <= CAST('61.0' AS DOUBLE)) AS le_12_4,
+      COUNT_IF(value_12 <= CAST('89.0' AS DOUBLE)) AS le_12_5,
+      COUNT_IF(value_12 <= CAST('131.0' AS DOUBLE)) AS le_12_6,
+      COUNT_IF(value_12 <= CAST('186.2' AS DOUBLE)) AS le_12_7,
+      COUNT_IF(value_12 <= CAST('256.6' AS DOUBLE)) AS le_12_8,
+      COUNT_IF(value_12 <= CAST('349.0' AS DOUBLE)) AS le_12_9,
+      COUNT(value_13) AS n_13,
+      COUNT_IF(value_13 <= CAST('0.0' AS DOUBLE)) AS le_13_1,
+      COUNT_IF(value_13 <= CAST('1.0' AS DOUBLE)) AS le_13_2,
+      COUNT_IF(value_13 <= CAST('2.0' AS DOUBLE)) AS le_13_3,
+      COUNT(value_14) AS n_14,
+      COUNT_IF(value_14 <= CAST('0.0' AS DOUBLE)) AS le_14_1,
+      COUNT_IF(value_14 <= CAST('1.0' AS DOUBLE)) AS le_14_2,
+      COUNT_IF(value_14 <= CAST('3.0' AS DOUBLE)) AS le_14_3,
+      COUNT_IF(value_14 <= CAST('5.0' AS DOUBLE)) AS le_14_4,
+      COUNT(value_15) AS n_15,
+      COUNT_IF(value_15 <= CAST('0.0' AS DOUBLE)) AS le_15_1,
+      COUNT_IF(value_15 <= CAST('0.299632' AS DOUBLE)) AS le_15_2,
+      COUNT(value_16) AS n_16,
+      COUNT_IF(value_16 <= CAST('0.0' AS DOUBLE)) AS le_16_1,
+      COUNT_IF(value_16 <= CAST('0.1' AS DOUBLE)) AS le_16_2,
+      COUNT_IF(value_16 <= CAST('0.333333' AS DOUBLE)) AS le_16_3,
+      COUNT_IF(value_16 <= CAST('0.53697' AS DOUBLE)) AS le_16_4,
+      COUNT(value_17) AS n_17,
+      COUNT_IF(value_17 <= CAST('0.0' AS DOUBLE)) AS le_17_1,
+      COUNT_IF(value_17 <= CAST('0.26' AS DOUBLE)) AS le_17_2,
+      COUNT_IF(value_17 <= CAST('0.6' AS DOUBLE)) AS le_17_3,
+      COUNT(value_18) AS n_18,
+      COUNT_IF(value_18 <= CAST('0.0' AS DOUBLE)) AS le_18_1,
+      COUNT_IF(value_18 <= CAST('54.77' AS DOUBLE)) AS le_18_2,
+      COUNT_IF(value_18 <= CAST('145.26' AS DOUBLE)) AS le_18_3,
+      COUNT(value_19) AS n_19,
+      COUNT_IF(value_19 <= CAST('96.0' AS DOUBLE)) AS le_19_1,
+      COUNT_IF(value_19 <= CAST('192.0' AS DOUBLE)) AS le_19_2,
+      COUNT_IF(value_19 <= CAST('278.1' AS DOUBLE)) AS le_19_3,
+      COUNT_IF(value_19 <= CAST('367.8' AS DOUBLE)) AS le_19_4,
+      COUNT_IF(value_19 <= CAST('463.5' AS DOUBLE)) AS le_19_5,
+      COUNT_IF(value_19 <= CAST('555.0' AS DOUBLE)) AS le_19_6,
+      COUNT_IF(value_19 <= CAST('639.0' AS DOUBLE)) AS le_19_7,
+      COUNT_IF(value_19 <= CAST('712.6' AS DOUBLE)) AS le_19_8,
+      COUNT_IF(value_19 <= CAST('796.0' AS DOUBLE)) AS le_19_9,
+      COUNT(value_20) AS n_20,
+      COUNT_IF(value_20 <= CAST('0.0' AS DOUBLE)) AS le_20_1,
+      COUNT(value_21) AS n_21,
+      COUNT_IF(value_21 <= CAST('0.0' AS DOUBLE)) AS le_21_1,
+      COUNT_IF(value_21 <= CAST('1.0' AS DOUBLE)) AS le_21_2,
+      COUNT(value_22) AS n_22,
+      COUNT_IF(value_22 <= CAST('0.0' AS DOUBLE)) AS le_22_1,
+      COUNT_IF(value_22 <= CAST('1.0' AS DOUBLE)) AS le_22_2
     FROM (
       SELECT
-        cutoff,
-        COUNT(*) AS n_all,
-        COUNT(value_1) AS n_1,
-        COUNT_IF(value_1 <= CAST('0.0' AS DOUBLE)) AS le_1_1,
-        COUNT(value_2) AS n_2,
-        COUNT_IF(value_2 <= CAST('0.0' AS DOUBLE)) AS le_2_1,
-        COUNT_IF(value_2 <= CAST('1.0' AS DOUBLE)) AS le_2_2,
-        COUNT(value_3) AS n_3,
-        COUNT_IF(value_3 <= CAST('0.0' AS DOUBLE)) AS le_3_1,
-        COUNT_IF(value_3 <= CAST('3.0' AS DOUBLE)) AS le_3_2,
-        COUNT_IF(value_3 <= CAST('7.0' AS DOUBLE)) AS le_3_3,
-        COUNT(value_4) AS n_4,
-        COUNT_IF(value_4 <= CAST('0.0' AS DOUBLE)) AS le_4_1,
-        COUNT_IF(value_4 <= CAST('1.0' AS DOUBLE)) AS le_4_2,
-        COUNT_IF(value_4 <= CAST('2.0' AS DOUBLE)) AS le_4_3,
-        COUNT_IF(value_4 <= CAST('3.0' AS DOUBLE)) AS le_4_4,
-        COUNT_IF(value_4 <= CAST('5.0' AS DOUBLE)) AS le_4_5,
-        COUNT_IF(value_4 <= CAST('9.0' AS DOUBLE)) AS le_4_6,
-        COUNT(value_5) AS n_5,
-        COUNT_IF(value_5 <= CAST('55.0' AS DOUBLE)) AS le_5_1,
-        COUNT_IF(value_5 <= CAST('85.0' AS DOUBLE)) AS le_5_2,
-        COUNT_IF(value_5 <= CAST('116.0' AS DOUBLE)) AS le_5_3,
-        COUNT_IF(value_5 <= CAST('121.0' AS DOUBLE)) AS le_5_4,
-        COUNT_IF(value_5 <= CAST('152.0' AS DOUBLE)) AS le_5_5,
-        COUNT_IF(value_5 <= CAST('209.0' AS DOUBLE)) AS le_5_6,
-        COUNT_IF(value_5 <= CAST('212.0' AS DOUBLE)) AS le_5_7,
-        COUNT_IF(value_5 <= CAST('271.0' AS DOUBLE)) AS le_5_8,
-        COUNT_IF(value_5 <= CAST('333.0' AS DOUBLE)) AS le_5_9,
-        COUNT(value_6) AS n_6,
-        COUNT_IF(value_6 <= CAST('2.0' AS DOUBLE)) AS le_6_1,
-        COUNT_IF(value_6 <= CAST('3.0' AS DOUBLE)) AS le_6_2,
-        COUNT_IF(value_6 <= CAST('3.5' AS DOUBLE)) AS le_6_3,
-        COUNT_IF(value_6 <= CAST('4.0' AS DOUBLE)) AS le_6_4,
-        COUNT_IF(value_6 <= CAST('5.0' AS DOUBLE)) AS le_6_5,
-        COUNT(value_7) AS n_7,
-        COUNT_IF(value_7 <= CAST('0.0' AS DOUBLE)) AS le_7_1,
-        COUNT_IF(value_7 <= CAST('46.81' AS DOUBLE)) AS le_7_2,
-        COUNT_IF(value_7 <= CAST('94.73' AS DOUBLE)) AS le_7_3,
-        COUNT_IF(value_7 <= CAST('171.12' AS DOUBLE)) AS le_7_4,
-        COUNT_IF(value_7 <= CAST('291.736' AS DOUBLE)) AS le_7_5,
-        COUNT_IF(value_7 <= CAST('513.209' AS DOUBLE)) AS le_7_6,
-        COUNT(value_8) AS n_8,
-        COUNT_IF(value_8 <= CAST('0.0' AS DOUBLE)) AS le_8_1,
-        COUNT_IF(value_8 <= CAST('1.0' AS DOUBLE)) AS le_8_2,
-        COUNT(value_9) AS n_9,
-        COUNT_IF(value_9 <= CAST('0.0' AS DOUBLE)) AS le_9_1,
-        COUNT_IF(value_9 <= CAST('1.0' AS DOUBLE)) AS le_9_2,
-        COUNT_IF(value_9 <= CAST('2.0' AS DOUBLE)) AS le_9_3,
-        COUNT(value_10) AS n_10,
-        COUNT_IF(value_10 <= CAST('0.0' AS DOUBLE)) AS le_10_1,
-        COUNT(value_11) AS n_11,
-        COUNT_IF(value_11 <= CAST('0.0' AS DOUBLE)) AS le_11_1,
-        COUNT_IF(value_11 <= CAST('2.0' AS DOUBLE)) AS le_11_2,
-        COUNT(value_12) AS n_12,
-        COUNT_IF(value_12 <= CAST('9.0' AS DOUBLE)) AS le_12_1,
-        COUNT_IF(value_12 <= CAST('21.0' AS DOUBLE)) AS le_12_2,
-        COUNT_IF(value_12 <= CAST('39.0' AS DOUBLE)) AS le_12_3,
-        COUNT_IF(value_12 <= CAST('61.0' AS DOUBLE)) AS le_12_4,
-        COUNT_IF(value_12 <= CAST('89.0' AS DOUBLE)) AS le_12_5,
-        COUNT_IF(value_12 <= CAST('131.0' AS DOUBLE)) AS le_12_6,
-        COUNT_IF(value_12 <= CAST('186.2' AS DOUBLE)) AS le_12_7,
-        COUNT_IF(value_12 <= CAST('256.6' AS DOUBLE)) AS le_12_8,
-        COUNT_IF(value_12 <= CAST('349.0' AS DOUBLE)) AS le_12_9,
-        COUNT(value_13) AS n_13,
-        COUNT_IF(value_13 <= CAST('0.0' AS DOUBLE)) AS le_13_1,
-        COUNT_IF(value_13 <= CAST('1.0' AS DOUBLE)) AS le_13_2,
-        COUNT_IF(value_13 <= CAST('2.0' AS DOUBLE)) AS le_13_3,
-        COUNT(value_14) AS n_14,
-        COUNT_IF(value_14 <= CAST('0.0' AS DOUBLE)) AS le_14_1,
-        COUNT_IF(value_14 <= CAST('1.0' AS DOUBLE)) AS le_14_2,
-        COUNT_IF(value_14 <= CAST('3.0' AS DOUBLE)) AS le_14_3,
-        COUNT_IF(value_14 <= CAST('5.0' AS DOUBLE)) AS le_14_4,
-        COUNT(value_15) AS n_15,
-        COUNT_IF(value_15 <= CAST('0.0' AS DOUBLE)) AS le_15_1,
-        COUNT_IF(value_15 <= CAST('0.299632' AS DOUBLE)) AS le_15_2,
-        COUNT(value_16) AS n_16,
-        COUNT_IF(value_16 <= CAST('0.0' AS DOUBLE)) AS le_16_1,
-        COUNT_IF(value_16 <= CAST('0.1' AS DOUBLE)) AS le_16_2,
-        COUNT_IF(value_16 <= CAST('0.333333' AS DOUBLE)) AS le_16_3,
-        COUNT_IF(value_16 <= CAST('0.53697' AS DOUBLE)) AS le_16_4,
-        COUNT(value_17) AS n_17,
-        COUNT_IF(value_17 <= CAST('0.0' AS DOUBLE)) AS le_17_1,
-        COUNT_IF(value_17 <= CAST('0.26' AS DOUBLE)) AS le_17_2,
-        COUNT_IF(value_17 <= CAST('0.6' AS DOUBLE)) AS le_17_3,
-        COUNT(value_18) AS n_18,
-        COUNT_IF(value_18 <= CAST('0.0' AS DOUBLE)) AS le_18_1,
-        COUNT_IF(value_18 <= CAST('54.77' AS DOUBLE)) AS le_18_2,
-        COUNT_IF(value_18 <= CAST('145.26' AS DOUBLE)) AS le_18_3,
-        COUNT(value_19) AS n_19,
-        COUNT_IF(value_19 <= CAST('96.0' AS DOUBLE)) AS le_19_1,
-        COUNT_IF(value_19 <= CAST('192.0' AS DOUBLE)) AS le_19_2,
-        COUNT_IF(value_19 <= CAST('278.1' AS DOUBLE)) AS le_19_3,
-        COUNT_IF(value_19 <= CAST('367.8' AS DOUBLE)) AS le_19_4,
-        COUNT_IF(value_19 <= CAST('463.5' AS DOUBLE)) AS le_19_5,
-        COUNT_IF(value_19 <= CAST('555.0' AS DOUBLE)) AS le_19_6,
-        COUNT_IF(value_19 <= CAST('639.0' AS DOUBLE)) AS le_19_7,
-        COUNT_IF(value_19 <= CAST('712.6' AS DOUBLE)) AS le_19_8,
-        COUNT_IF(value_19 <= CAST('796.0' AS DOUBLE)) AS le_19_9,
-        COUNT(value_20) AS n_20,
-        COUNT_IF(value_20 <= CAST('0.0' AS DOUBLE)) AS le_20_1,
-        COUNT(value_21) AS n_21,
-        COUNT_IF(value_21 <= CAST('0.0' AS DOUBLE)) AS le_21_1,
-        COUNT_IF(value_21 <= CAST('1.0' AS DOUBLE)) AS le_21_2,
-        COUNT(value_22) AS n_22,
-        COUNT_IF(value_22 <= CAST('0.0' AS DOUBLE)) AS le_22_1,
-        COUNT_IF(value_22 <= CAST('1.0' AS DOUBLE)) AS le_22_2
-      FROM (
-        SELECT
-          runs.cutoff,
-          CAST(f."add_to_carts_30d" AS DOUBLE) AS value_1,
-          CAST(f."email_consent" AS DOUBLE) AS value_2,
-          CAST(f."events_30d" AS DOUBLE) AS value_3,
-          CAST(f."frequency" AS DOUBLE) AS value_4,
-          CAST(f."last_contact_days_ago" AS DOUBLE) AS value_5,
-          CAST(f."mean_satisfaction" AS DOUBLE) AS value_6,
-          CAST(f."monetary" AS DOUBLE) AS value_7,
-          CAST(f."orders_30d" AS DOUBLE) AS value_8,
-          CAST(f."orders_90d" AS DOUBLE) AS value_9,
-          CAST(f."pricing_page_views_30d" AS DOUBLE) AS value_10,
-          CAST(f."product_views_30d" AS DOUBLE) AS value_11,
-          CAST(f."recency_days" AS DOUBLE) AS value_12,
-          CAST(f."sessions_30d" AS DOUBLE) AS value_13,
-          CAST(f."sessions_90d" AS DOUBLE) AS value_14,
-          CAST(f."share_electronics" AS DOUBLE) AS value_15,
-          CAST(f."share_fashion" AS DOUBLE) AS value_16,
-          CAST(f."share_grocery" AS DOUBLE) AS value_17,
-          CAST(f."spend_90d" AS DOUBLE) AS value_18,
-          CAST(f."tenure_days" AS DOUBLE) AS value_19,
-          CAST(f."tickets_90d" AS DOUBLE) AS value_20,
-          CAST(f."tickets_total" AS DOUBLE) AS value_21,
-          CAST(f."times_contacted" AS DOUBLE) AS value_22
-        FROM "main"."customer_features" AS f
-        INNER JOIN runs
-          ON runs.model_name = 'churn' AND runs.cutoff = CAST(f."cutoff_date" AS DATE)
-        WHERE
-          runs.model_version = 1
-      ) AS feature_rows
-      GROUP BY
-        cutoff
-    ) AS counted
-    CROSS JOIN (VALUES
-      (1, 'add_to_carts_30d', 'numeric', 0),
-      (2, 'add_to_carts_30d', 'numeric', 1),
-      (3, 'add_to_carts_30d', 'numeric', 2),
-      (4, 'email_consent', 'numeric', 0),
-      (5, 'email_consent', 'numeric', 1),
-      (6, 'email_consent', 'numeric', 2),
-      (7, 'email_consent', 'numeric', 3),
-      (8, 'events_30d', 'numeric', 0),
-      (9, 'events_30d', 'numeric', 1),
-      (10, 'events_30d', 'numeric', 2),
-      (11, 'events_30d', 'numeric', 3),
-      (12, 'events_30d', 'numeric', 4),
-      (13, 'frequency', 'numeric', 0),
-      (14, 'frequency', 'numeric', 1),
-      (15, 'frequency', 'numeric', 2),
-      (16, 'frequency', 'numeric', 3),
-      (17, 'frequency', 'numeric', 4),
-      (18, 'frequency', 'numeric', 5),
-      (19, 'frequency', 'numeric', 6),
-      (20, 'frequency', 'numeric', 7),
-      (21, 'last_contact_days_ago', 'numeric', 0),
-      (22, 'last_contact_days_ago', 'numeric', 1),
-      (23, 'last_contact_days_ago', 'numeric', 2),
-      (24, 'last_contact_days_ago', 'numeric', 3),
-      (25, 'last_contact_days_ago', 'numeric', 4),
-      (26, 'last_contact_days_ago', 'numeric', 5),
-      (27, 'last_contact_days_ago', 'numeric', 6),
-      (28, 'last_contact_days_ago', 'numeric', 7),
-      (29, 'last_contact_days_ago', 'numeric', 8),
-      (30, 'last_contact_days_ago', 'numeric', 9),
-      (31, 'last_contact_days_ago', 'numeric', 10),
-      (32, 'mean_satisfaction', 'numeric', 0),
-      (33, 'mean_satisfaction', 'numeric', 1),
-      (34, 'mean_satisfaction', 'numeric', 2),
-      (35, 'mean_satisfaction', 'numeric', 3),
-      (36, 'mean_satisfaction', 'numeric', 4),
-      (37, 'mean_satisfaction', 'numeric', 5),
-      (38, 'mean_satisfaction', 'numeric', 6),
-      (39, 'monetary', 'numeric', 0),
-      (40, 'monetary', 'numeric', 1),
-      (41, 'monetary', 'numeric', 2),
-      (42, 'monetary', 'numeric', 3),
-      (43, 'monetary', 'numeric', 4),
-      (44, 'monetary', 'numeric', 5),
-      (45, 'monetary', 'numeric', 6),
-      (46, 'monetary', 'numeric', 7),
-      (47, 'orders_30d', 'numeric', 0),
-      (48, 'orders_30d', 'numeric', 1),
-      (49, 'orders_30d', 'numeric', 2),
-      (50, 'orders_30d', 'numeric', 3),
-      (51, 'orders_90d', 'numeric', 0),
-      (52, 'orders_90d', 'numeric', 1),
-      (53, 'orders_90d', 'numeric', 2),
-      (54, 'orders_90d', 'numeric', 3),
-      (55, 'orders_90d', 'numeric', 4),
-      (56, 'pricing_page_views_30d', 'numeric', 0),
-      (57, 'pricing_page_views_30d', 'numeric', 1),
-      (58, 'pricing_page_views_30d', 'numeric', 2),
-      (59, 'product_views_30d', 'numeric', 0),
-      (60, 'product_views_30d', 'numeric', 1),
-      (61, 'product_views_30d', 'numeric', 2),
-      (62, 'product_views_30d', 'numeric', 3),
-      (63, 'recency_days', 'numeric', 0),
-      (64, 'recency_days', 'numeric', 1),
-      (65, 'recency_days', 'numeric', 2),
-      (66, 'recency_days', 'numeric', 3),
-      (67, 'recency_days', 'numeric', 4),
-      (68, 'recency_days', 'numeric', 5),
-      (69, 'recency_days', 'numeric', 6),
-      (70, 'recency_days', 'numeric', 7),
-      (71, 'recency_days', 'numeric', 8),
-      (72, 'recency_days', 'numeric', 9),
-      (73, 'recency_days', 'numeric', 10),
-      (74, 'sessions_30d', 'numeric', 0),
-      (75, 'sessions_30d', 'numeric', 1),
-      (76, 'sessions_30d', 'numeric', 2),
-      (77, 'sessions_30d', 'numeric', 3),
-      (78, 'sessions_30d', 'numeric', 4),
-      (79, 'sessions_90d', 'numeric', 0),
-      (80, 'sessions_90d', 'numeric', 1),
-      (81, 'sessions_90d', 'numeric', 2),
-      (82, 'sessions_90d', 'numeric', 3),
-      (83, 'sessions_90d', 'numeric', 4),
-      (84, 'sessions_90d', 'numeric', 5),
-      (85, 'share_electronics', 'numeric', 0),
-      (86, 'share_electronics', 'numeric', 1),
-      (87, 'share_electronics', 'numeric', 2),
-      (88, 'share_electronics', 'numeric', 3),
-      (89, 'share_fashion', 'numeric', 0),
-      (90, 'share_fashion', 'numeric', 1),
-      (91, 'share_fashion', 'numeric', 2),
-      (92, 'share_fashion', 'numeric', 3),
-      (93, 'share_fashion', 'numeric', 4),
-      (94, 'share_fashion', 'numeric', 5),
-      (95, 'share_grocery', 'numeric', 0),
-      (96, 'share_grocery', 'numeric', 1),
-      (97, 'share_grocery', 'numeric', 2),
-      (98, 'share_grocery', 'numeric', 3),
-      (99, 'share_grocery', 'numeric', 4),
-      (100, 'spend_90d', 'numeric', 0),
-      (101, 'spend_90d', 'numeric', 1),
-      (102, 'spend_90d', 'numeric', 2),
-      (103, 'spend_90d', 'numeric', 3),
-      (104, 'spend_90d', 'numeric', 4),
-      (105, 'tenure_days', 'numeric', 0),
-      (106, 'tenure_days', 'numeric', 1),
-      (107, 'tenure_days', 'numeric', 2),
-      (108, 'tenure_days', 'numeric', 3),
-      (109, 'tenure_days', 'numeric', 4),
-      (110, 'tenure_days', 'numeric', 5),
-      (111, 'tenure_days', 'numeric', 6),
-      (112, 'tenure_days', 'numeric', 7),
-      (113, 'tenure_days', 'numeric', 8),
-      (114, 'tenure_days', 'numeric', 9),
-      (115, 'tenure_days', 'numeric', 10),
-      (116, 'tickets_90d', 'numeric', 0),
-      (117, 'tickets_90d', 'numeric', 1),
-      (118, 'tickets_90d', 'numeric', 2),
-      (119, 'tickets_total', 'numeric', 0),
-      (120, 'tickets_total', 'numeric', 1),
-      (121, 'tickets_total', 'numeric', 2),
-      (122, 'tickets_total', 'numeric', 3),
-      (123, 'times_contacted', 'numeric', 0),
-      (124, 'times_contacted', 'numeric', 1),
-      (125, 'times_contacted', 'numeric', 2),
-      (126, 'times_contacted', 'numeric', 3)) AS cells(cell, column_name, kind, bin)
-  ) AS feature_bins_1
+        runs.cutoff,
+        CAST(f."add_to_carts_30d" AS DOUBLE) AS value_1,
+        CAST(f."email_consent" AS DOUBLE) AS value_2,
+        CAST(f."events_30d" AS DOUBLE) AS value_3,
+        CAST(f."frequency" AS DOUBLE) AS value_4,
+        CAST(f."last_contact_days_ago" AS DOUBLE) AS value_5,
+        CAST(f."mean_satisfaction" AS DOUBLE) AS value_6,
+        CAST(f."monetary" AS DOUBLE) AS value_7,
+        CAST(f."orders_30d" AS DOUBLE) AS value_8,
+        CAST(f."orders_90d" AS DOUBLE) AS value_9,
+        CAST(f."pricing_page_views_30d" AS DOUBLE) AS value_10,
+        CAST(f."product_views_30d" AS DOUBLE) AS value_11,
+        CAST(f."recency_days" AS DOUBLE) AS value_12,
+        CAST(f."sessions_30d" AS DOUBLE) AS value_13,
+        CAST(f."sessions_90d" AS DOUBLE) AS value_14,
+        CAST(f."share_electronics" AS DOUBLE) AS value_15,
+        CAST(f."share_fashion" AS DOUBLE) AS value_16,
+        CAST(f."share_grocery" AS DOUBLE) AS value_17,
+        CAST(f."spend_90d" AS DOUBLE) AS value_18,
+        CAST(f."tenure_days" AS DOUBLE) AS value_19,
+        CAST(f."tickets_90d" AS DOUBLE) AS value_20,
+        CAST(f."tickets_total" AS DOUBLE) AS value_21,
+        CAST(f."times_contacted" AS DOUBLE) AS value_22
+      FROM "main"."customer_features" AS f
+      INNER JOIN runs
+        ON runs.model_name = 'churn' AND runs.cutoff = CAST(f."cutoff_date" AS DATE)
+      WHERE
+        runs.model_version = 1
+    ) AS feature_rows
+    GROUP BY
+      cutoff
+  ) AS counted
+  CROSS JOIN (VALUES
+    (1, 'add_to_carts_30d', 'numeric', 0),
+    (2, 'add_to_carts_30d', 'numeric', 1),
+    (3, 'add_to_carts_30d', 'numeric', 2),
+    (4, 'email_consent', 'numeric', 0),
+    (5, 'email_consent', 'numeric', 1),
+    (6, 'email_consent', 'numeric', 2),
+    (7, 'email_consent', 'numeric', 3),
+    (8, 'events_30d', 'numeric', 0),
+    (9, 'events_30d', 'numeric', 1),
+    (10, 'events_30d', 'numeric', 2),
+    (11, 'events_30d', 'numeric', 3),
+    (12, 'events_30d', 'numeric', 4),
+    (13, 'frequency', 'numeric', 0),
+    (14, 'frequency', 'numeric', 1),
+    (15, 'frequency', 'numeric', 2),
+    (16, 'frequency', 'numeric', 3),
+    (17, 'frequency', 'numeric', 4),
+    (18, 'frequency', 'numeric', 5),
+    (19, 'frequency', 'numeric', 6),
+    (20, 'frequency', 'numeric', 7),
+    (21, 'last_contact_days_ago', 'numeric', 0),
+    (22, 'last_contact_days_ago', 'numeric', 1),
+    (23, 'last_contact_days_ago', 'numeric', 2),
+    (24, 'last_contact_days_ago', 'numeric', 3),
+    (25, 'last_contact_days_ago', 'numeric', 4),
+    (26, 'last_contact_days_ago', 'numeric', 5),
+    (27, 'last_contact_days_ago', 'numeric', 6),
+    (28, 'last_contact_days_ago', 'numeric', 7),
+    (29, 'last_contact_days_ago', 'numeric', 8),
+    (30, 'last_contact_days_ago', 'numeric', 9),
+    (31, 'last_contact_days_ago', 'numeric', 10),
+    (32, 'mean_satisfaction', 'numeric', 0),
+    (33, 'mean_satisfaction', 'numeric', 1),
+    (34, 'mean_satisfaction', 'numeric', 2),
+    (35, 'mean_satisfaction', 'numeric', 3),
+    (36, 'mean_satisfaction', 'numeric', 4),
+    (37, 'mean_satisfaction', 'numeric', 5),
+    (38, 'mean_satisfaction', 'numeric', 6),
+    (39, 'monetary', 'numeric', 0),
+    (40, 'monetary', 'numeric', 1),
+    (41, 'monetary', 'numeric', 2),
+    (42, 'monetary', 'numeric', 3),
+    (43, 'monetary', 'numeric', 4),
+    (44, 'monetary', 'numeric', 5),
+    (45, 'monetary', 'numeric', 6),
+    (46, 'monetary', 'numeric', 7),
+    (47, 'orders_30d', 'numeric', 0),
+    (48, 'orders_30d', 'numeric', 1),
+    (49, 'orders_30d', 'numeric', 2),
+    (50, 'orders_30d', 'numeric', 3),
+    (51, 'orders_90d', 'numeric', 0),
+    (52, 'orders_90d', 'numeric', 1),
+    (53, 'orders_90d', 'numeric', 2),
+    (54, 'orders_90d', 'numeric', 3),
+    (55, 'orders_90d', 'numeric', 4),
+    (56, 'pricing_page_views_30d', 'numeric', 0),
+    (57, 'pricing_page_views_30d', 'numeric', 1),
+    (58, 'pricing_page_views_30d', 'numeric', 2),
+    (59, 'product_views_30d', 'numeric', 0),
+    (60, 'product_views_30d', 'numeric', 1),
+    (61, 'product_views_30d', 'numeric', 2),
+    (62, 'product_views_30d', 'numeric', 3),
+    (63, 'recency_days', 'numeric', 0),
+    (64, 'recency_days', 'numeric', 1),
+    (65, 'recency_days', 'numeric', 2),
+    (66, 'recency_days', 'numeric', 3),
+    (67, 'recency_days', 'numeric', 4),
+    (68, 'recency_days', 'numeric', 5),
+    (69, 'recency_days', 'numeric', 6),
+    (70, 'recency_days', 'numeric', 7),
+    (71, 'recency_days', 'numeric', 8),
+    (72, 'recency_days', 'numeric', 9),
+    (73, 'recency_days', 'numeric', 10),
+    (74, 'sessions_30d', 'numeric', 0),
+    (75, 'sessions_30d', 'numeric', 1),
+    (76, 'sessions_30d', 'numeric', 2),
+    (77, 'sessions_30d', 'numeric', 3),
+    (78, 'sessions_30d', 'numeric', 4),
+    (79, 'sessions_90d', 'numeric', 0),
+    (80, 'sessions_90d', 'numeric', 1),
+    (81, 'sessions_90d', 'numeric', 2),
+    (82, 'sessions_90d', 'numeric', 3),
+    (83, 'sessions_90d', 'numeric', 4),
+    (84, 'sessions_90d', 'numeric', 5),
+    (85, 'share_electronics', 'numeric', 0),
+    (86, 'share_electronics', 'numeric', 1),
+    (87, 'share_electronics', 'numeric', 2),
+    (88, 'share_electronics', 'numeric', 3),
+    (89, 'share_fashion', 'numeric', 0),
+    (90, 'share_fashion', 'numeric', 1),
+    (91, 'share_fashion', 'numeric', 2),
+    (92, 'share_fashion', 'numeric', 3),
+    (93, 'share_fashion', 'numeric', 4),
+    (94, 'share_fashion', 'numeric', 5),
+    (95, 'share_grocery', 'numeric', 0),
+    (96, 'share_grocery', 'numeric', 1),
+    (97, 'share_grocery', 'numeric', 2),
+    (98, 'share_grocery', 'numeric', 3),
+    (99, 'share_grocery', 'numeric', 4),
+    (100, 'spend_90d', 'numeric', 0),
+    (101, 'spend_90d', 'numeric', 1),
+    (102, 'spend_90d', 'numeric', 2),
+    (103, 'spend_90d', 'numeric', 3),
+    (104, 'spend_90d', 'numeric', 4),
+    (105, 'tenure_days', 'numeric', 0),
+    (106, 'tenure_days', 'numeric', 1),
+    (107, 'tenure_days', 'numeric', 2),
+    (108, 'tenure_days', 'numeric', 3),
+    (109, 'tenure_days', 'numeric', 4),
+    (110, 'tenure_days', 'numeric', 5),
+    (111, 'tenure_days', 'numeric', 6),
+    (112, 'tenure_days', 'numeric', 7),
+    (113, 'tenure_days', 'numeric', 8),
+    (114, 'tenure_days', 'numeric', 9),
+    (115, 'tenure_days', 'numeric', 10),
+    (116, 'tickets_90d', 'numeric', 0),
+    (117, 'tickets_90d', 'numeric', 1),
+    (118, 'tickets_90d', 'numeric', 2),
+    (119, 'tickets_total', 'numeric', 0),
+    (120, 'tickets_total', 'numeric', 1),
+    (121, 'tickets_total', 'numeric', 2),
+    (122, 'tickets_total', 'numeric', 3),
+    (123, 'times_contacted', 'numeric', 0),
+    (124, 'times_contacted', 'numeric', 1),
+    (125, 'times_contacted', 'numeric', 2),
+    (126, 'times_contacted', 'numeric', 3)) AS cells(cell, column_name, kind, bin)
   UNION ALL
   /* Categories: one pass, one grouping set per column; matched to their bins below. */
   SELECT
@@ -698,461 +682,445 @@ WITH reference AS (
   SELECT
     CAST('purchase' AS VARCHAR) AS model_name,
     CAST(1 AS INT) AS model_version,
-    cutoff,
-    column_name,
-    kind,
-    bin,
+    counted.cutoff,
+    CAST(cells.column_name AS VARCHAR) AS column_name,
+    CAST(cells.kind AS VARCHAR) AS kind,
+    CAST(cells.bin AS INT) AS bin,
     CAST(NULL AS VARCHAR) AS category,
-    n_rows
+    CAST(CASE cells.cell
+      WHEN 1
+      THEN n_all - n_1
+      WHEN 2
+      THEN le_1_1
+      WHEN 3
+      THEN le_1_2 - le_1_1
+      WHEN 4
+      THEN le_1_3 - le_1_2
+      WHEN 5
+      THEN le_1_4 - le_1_3
+      WHEN 6
+      THEN le_1_5 - le_1_4
+      WHEN 7
+      THEN le_1_6 - le_1_5
+      WHEN 8
+      THEN le_1_7 - le_1_6
+      WHEN 9
+      THEN le_1_8 - le_1_7
+      WHEN 10
+      THEN le_1_9 - le_1_8
+      WHEN 11
+      THEN n_1 - le_1_9
+    END AS BIGINT) AS n_rows
   FROM (
     SELECT
-      counted.cutoff,
-      CAST(cells.column_name AS VARCHAR) AS column_name,
-      CAST(cells.kind AS VARCHAR) AS kind,
-      CAST(cells.bin AS INT) AS bin,
-      CAST(CASE cells.cell
-        WHEN 1
-        THEN n_all - n_1
-        WHEN 2
-        THEN le_1_1
-        WHEN 3
-        THEN le_1_2 - le_1_1
-        WHEN 4
-        THEN le_1_3 - le_1_2
-        WHEN 5
-        THEN le_1_4 - le_1_3
-        WHEN 6
-        THEN le_1_5 - le_1_4
-        WHEN 7
-        THEN le_1_6 - le_1_5
-        WHEN 8
-        THEN le_1_7 - le_1_6
-        WHEN 9
-        THEN le_1_8 - le_1_7
-        WHEN 10
-        THEN le_1_9 - le_1_8
-        WHEN 11
-        THEN n_1 - le_1_9
-      END AS BIGINT) AS n_rows
+      cutoff,
+      COUNT(*) AS n_all,
+      COUNT(score) AS n_1,
+      COUNT_IF(score <= CAST('0.014736' AS DOUBLE)) AS le_1_1,
+      COUNT_IF(score <= CAST('0.018182' AS DOUBLE)) AS le_1_2,
+      COUNT_IF(score <= CAST('0.026729' AS DOUBLE)) AS le_1_3,
+      COUNT_IF(score <= CAST('0.039299' AS DOUBLE)) AS le_1_4,
+      COUNT_IF(score <= CAST('0.059258' AS DOUBLE)) AS le_1_5,
+      COUNT_IF(score <= CAST('0.089931' AS DOUBLE)) AS le_1_6,
+      COUNT_IF(score <= CAST('0.150268' AS DOUBLE)) AS le_1_7,
+      COUNT_IF(score <= CAST('0.239198' AS DOUBLE)) AS le_1_8,
+      COUNT_IF(score <= CAST('0.421313' AS DOUBLE)) AS le_1_9
     FROM (
       SELECT
-        cutoff,
-        COUNT(*) AS n_all,
-        COUNT(score) AS n_1,
-        COUNT_IF(score <= CAST('0.014736' AS DOUBLE)) AS le_1_1,
-        COUNT_IF(score <= CAST('0.018182' AS DOUBLE)) AS le_1_2,
-        COUNT_IF(score <= CAST('0.026729' AS DOUBLE)) AS le_1_3,
-        COUNT_IF(score <= CAST('0.039299' AS DOUBLE)) AS le_1_4,
-        COUNT_IF(score <= CAST('0.059258' AS DOUBLE)) AS le_1_5,
-        COUNT_IF(score <= CAST('0.089931' AS DOUBLE)) AS le_1_6,
-        COUNT_IF(score <= CAST('0.150268' AS DOUBLE)) AS le_1_7,
-        COUNT_IF(score <= CAST('0.239198' AS DOUBLE)) AS le_1_8,
-        COUNT_IF(score <= CAST('0.421313' AS DOUBLE)) AS le_1_9
-      FROM (
-        SELECT
-          CAST("cutoff_date" AS DATE) AS cutoff,
-          CAST(score AS DOUBLE) AS score
-        FROM "main"."purchase_score_history"
-        WHERE
-          model_version = 1
-      ) AS scores
-      GROUP BY
-        cutoff
-    ) AS counted
-    CROSS JOIN (VALUES
-      (1, '__score__', 'score', 0),
-      (2, '__score__', 'score', 1),
-      (3, '__score__', 'score', 2),
-      (4, '__score__', 'score', 3),
-      (5, '__score__', 'score', 4),
-      (6, '__score__', 'score', 5),
-      (7, '__score__', 'score', 6),
-      (8, '__score__', 'score', 7),
-      (9, '__score__', 'score', 8),
-      (10, '__score__', 'score', 9),
-      (11, '__score__', 'score', 10)) AS cells(cell, column_name, kind, bin)
-  ) AS score_bins_1
+        CAST("cutoff_date" AS DATE) AS cutoff,
+        CAST(score AS DOUBLE) AS score
+      FROM "main"."purchase_score_history"
+      WHERE
+        model_version = 1
+    ) AS scores
+    GROUP BY
+      cutoff
+  ) AS counted
+  CROSS JOIN (VALUES
+    (1, '__score__', 'score', 0),
+    (2, '__score__', 'score', 1),
+    (3, '__score__', 'score', 2),
+    (4, '__score__', 'score', 3),
+    (5, '__score__', 'score', 4),
+    (6, '__score__', 'score', 5),
+    (7, '__score__', 'score', 6),
+    (8, '__score__', 'score', 7),
+    (9, '__score__', 'score', 8),
+    (10, '__score__', 'score', 9),
+    (11, '__score__', 'score', 10)) AS cells(cell, column_name, kind, bin)
 ), feature_counts_2 AS (
   /* Numeric features: one aggregate pass per version over the version's scoring runs. */
   SELECT
     CAST('purchase' AS VARCHAR) AS model_name,
     CAST(1 AS INT) AS model_version,
-    cutoff,
-    column_name,
-    kind,
-    bin,
+    counted.cutoff,
+    CAST(cells.column_name AS VARCHAR) AS column_name,
+    CAST(cells.kind AS VARCHAR) AS kind,
+    CAST(cells.bin AS INT) AS bin,
     CAST(NULL AS VARCHAR) AS category,
-    n_rows
+    CAST(CASE cells.cell
+      WHEN 1
+      THEN n_all - n_1
+      WHEN 2
+      THEN le_1_1
+      WHEN 3
+      THEN n_1 - le_1_1
+      WHEN 4
+      THEN n_all - n_2
+      WHEN 5
+      THEN le_2_1
+      WHEN 6
+      THEN le_2_2 - le_2_1
+      WHEN 7
+      THEN n_2 - le_2_2
+      WHEN 8
+      THEN n_all - n_3
+      WHEN 9
+      THEN le_3_1
+      WHEN 10
+      THEN le_3_2 - le_3_1
+      WHEN 11
+      THEN n_3 - le_3_2
+      WHEN 12
+      THEN n_all - n_4
+      WHEN 13
+      THEN le_4_1
+      WHEN 14
+      THEN le_4_2 - le_4_1
+      WHEN 15
+      THEN le_4_3 - le_4_2
+      WHEN 16
+      THEN le_4_4 - le_4_3
+      WHEN 17
+      THEN le_4_5 - le_4_4
+      WHEN 18
+      THEN le_4_6 - le_4_5
+      WHEN 19
+      THEN n_4 - le_4_6
+      WHEN 20
+      THEN n_all - n_5
+      WHEN 21
+      THEN le_5_1
+      WHEN 22
+      THEN le_5_2 - le_5_1
+      WHEN 23
+      THEN le_5_3 - le_5_2
+      WHEN 24
+      THEN le_5_4 - le_5_3
+      WHEN 25
+      THEN le_5_5 - le_5_4
+      WHEN 26
+      THEN le_5_6 - le_5_5
+      WHEN 27
+      THEN n_5 - le_5_6
+      WHEN 28
+      THEN n_all - n_6
+      WHEN 29
+      THEN le_6_1
+      WHEN 30
+      THEN le_6_2 - le_6_1
+      WHEN 31
+      THEN n_6 - le_6_2
+      WHEN 32
+      THEN n_all - n_7
+      WHEN 33
+      THEN le_7_1
+      WHEN 34
+      THEN n_7 - le_7_1
+      WHEN 35
+      THEN n_all - n_8
+      WHEN 36
+      THEN le_8_1
+      WHEN 37
+      THEN le_8_2 - le_8_1
+      WHEN 38
+      THEN le_8_3 - le_8_2
+      WHEN 39
+      THEN n_8 - le_8_3
+      WHEN 40
+      THEN n_all - n_9
+      WHEN 41
+      THEN le_9_1
+      WHEN 42
+      THEN n_9 - le_9_1
+      WHEN 43
+      THEN n_all - n_10
+      WHEN 44
+      THEN le_10_1
+      WHEN 45
+      THEN n_10 - le_10_1
+      WHEN 46
+      THEN n_all - n_11
+      WHEN 47
+      THEN le_11_1
+      WHEN 48
+      THEN le_11_2 - le_11_1
+      WHEN 49
+      THEN le_11_3 - le_11_2
+      WHEN 50
+      THEN le_11_4 - le_11_3
+      WHEN 51
+      THEN le_11_5 - le_11_4
+      WHEN 52
+      THEN le_11_6 - le_11_5
+      WHEN 53
+      THEN le_11_7 - le_11_6
+      WHEN 54
+      THEN le_11_8 - le_11_7
+      WHEN 55
+      THEN le_11_9 - le_11_8
+      WHEN 56
+      THEN n_11 - le_11_9
+      WHEN 57
+      THEN n_all - n_12
+      WHEN 58
+      THEN le_12_1
+      WHEN 59
+      THEN le_12_2 - le_12_1
+      WHEN 60
+      THEN le_12_3 - le_12_2
+      WHEN 61
+      THEN n_12 - le_12_3
+      WHEN 62
+      THEN n_all - n_13
+      WHEN 63
+      THEN le_13_1
+      WHEN 64
+      THEN n_13 - le_13_1
+      WHEN 65
+      THEN n_all - n_14
+      WHEN 66
+      THEN le_14_1
+      WHEN 67
+      THEN le_14_2 - le_14_1
+      WHEN 68
+      THEN n_14 - le_14_2
+      WHEN 69
+      THEN n_all - n_15
+      WHEN 70
+      THEN le_15_1
+      WHEN 71
+      THEN le_15_2 - le_15_1
+      WHEN 72
+      THEN le_15_3 - le_15_2
+      WHEN 73
+      THEN le_15_4 - le_15_3
+      WHEN 74
+      THEN le_15_5 - le_15_4
+      WHEN 75
+      THEN le_15_6 - le_15_5
+      WHEN 76
+      THEN le_15_7 - le_15_6
+      WHEN 77
+      THEN le_15_8 - le_15_7
+      WHEN 78
+      THEN le_15_9 - le_15_8
+      WHEN 79
+      THEN n_15 - le_15_9
+      WHEN 80
+      THEN n_all - n_16
+      WHEN 81
+      THEN le_16_1
+      WHEN 82
+      THEN n_16 - le_16_1
+      WHEN 83
+      THEN n_all - n_17
+      WHEN 84
+      THEN le_17_1
+      WHEN 85
+      THEN le_17_2 - le_17_1
+      WHEN 86
+      THEN n_17 - le_17_2
+    END AS BIGINT) AS n_rows
   FROM (
     SELECT
-      counted.cutoff,
-      CAST(cells.column_name AS VARCHAR) AS column_name,
-      CAST(cells.kind AS VARCHAR) AS kind,
-      CAST(cells.bin AS INT) AS bin,
-      CAST(CASE cells.cell
-        WHEN 1
-        THEN n_all - n_1
-        WHEN 2
-        THEN le_1_1
-        WHEN 3
-        THEN n_1 - le_1_1
-        WHEN 4
-        THEN n_all - n_2
-        WHEN 5
-        THEN le_2_1
-        WHEN 6
-        THEN le_2_2 - le_2_1
-        WHEN 7
-        THEN n_2 - le_2_2
-        WHEN 8
-        THEN n_all - n_3
-        WHEN 9
-        THEN le_3_1
-        WHEN 10
-        THEN le_3_2 - le_3_1
-        WHEN 11
-        THEN n_3 - le_3_2
-        WHEN 12
-        THEN n_all - n_4
-        WHEN 13
-        THEN le_4_1
-        WHEN 14
-        THEN le_4_2 - le_4_1
-        WHEN 15
-        THEN le_4_3 - le_4_2
-        WHEN 16
-        THEN le_4_4 - le_4_3
-        WHEN 17
-        THEN le_4_5 - le_4_4
-        WHEN 18
-        THEN le_4_6 - le_4_5
-        WHEN 19
-        THEN n_4 - le_4_6
-        WHEN 20
-        THEN n_all - n_5
-        WHEN 21
-        THEN le_5_1
-        WHEN 22
-        THEN le_5_2 - le_5_1
-        WHEN 23
-        THEN le_5_3 - le_5_2
-        WHEN 24
-        THEN le_5_4 - le_5_3
-        WHEN 25
-        THEN le_5_5 - le_5_4
-        WHEN 26
-        THEN le_5_6 - le_5_5
-        WHEN 27
-        THEN n_5 - le_5_6
-        WHEN 28
-        THEN n_all - n_6
-        WHEN 29
-        THEN le_6_1
-        WHEN 30
-        THEN le_6_2 - le_6_1
-        WHEN 31
-        THEN n_6 - le_6_2
-        WHEN 32
-        THEN n_all - n_7
-        WHEN 33
-        THEN le_7_1
-        WHEN 34
-        THEN n_7 - le_7_1
-        WHEN 35
-        THEN n_all - n_8
-        WHEN 36
-        THEN le_8_1
-        WHEN 37
-        THEN le_8_2 - le_8_1
-        WHEN 38
-        THEN le_8_3 - le_8_2
-        WHEN 39
-        THEN n_8 - le_8_3
-        WHEN 40
-        THEN n_all - n_9
-        WHEN 41
-        THEN le_9_1
-        WHEN 42
-        THEN n_9 - le_9_1
-        WHEN 43
-        THEN n_all - n_10
-        WHEN 44
-        THEN le_10_1
-        WHEN 45
-        THEN n_10 - le_10_1
-        WHEN 46
-        THEN n_all - n_11
-        WHEN 47
-        THEN le_11_1
-        WHEN 48
-        THEN le_11_2 - le_11_1
-        WHEN 49
-        THEN le_11_3 - le_11_2
-        WHEN 50
-        THEN le_11_4 - le_11_3
-        WHEN 51
-        THEN le_11_5 - le_11_4
-        WHEN 52
-        THEN le_11_6 - le_11_5
-        WHEN 53
-        THEN le_11_7 - le_11_6
-        WHEN 54
-        THEN le_11_8 - le_11_7
-        WHEN 55
-        THEN le_11_9 - le_11_8
-        WHEN 56
-        THEN n_11 - le_11_9
-        WHEN 57
-        THEN n_all - n_12
-        WHEN 58
-        THEN le_12_1
-        WHEN 59
-        THEN le_12_2 - le_12_1
-        WHEN 60
-        THEN le_12_3 - le_12_2
-        WHEN 61
-        THEN n_12 - le_12_3
-        WHEN 62
-        THEN n_all - n_13
-        WHEN 63
-        THEN le_13_1
-        WHEN 64
-        THEN n_13 - le_13_1
-        WHEN 65
-        THEN n_all - n_14
-        WHEN 66
-        THEN le_14_1
-        WHEN 67
-        THEN le_14_2 - le_14_1
-        WHEN 68
-        THEN n_14 - le_14_2
-        WHEN 69
-        THEN n_all - n_15
-        WHEN 70
-        THEN le_15_1
-        WHEN 71
-        THEN le_15_2 - le_15_1
-        WHEN 72
-        THEN le_15_3 - le_15_2
-        WHEN 73
-        THEN le_15_4 - le_15_3
-        WHEN 74
-        THEN le_15_5 - le_15_4
-        WHEN 75
-        THEN le_15_6 - le_15_5
-        WHEN 76
-        THEN le_15_7 - le_15_6
-        WHEN 77
-        THEN le_15_8 - le_15_7
-        WHEN 78
-        THEN le_15_9 - le_15_8
-        WHEN 79
-        THEN n_15 - le_15_9
-        WHEN 80
-        THEN n_all - n_16
-        WHEN 81
-        THEN le_16_1
-        WHEN 82
-        THEN n_16 - le_16_1
-        WHEN 83
-        THEN n_all - n_17
-        WHEN 84
-        THEN le_17_1
-        WHEN 85
-        THEN le_17_2 - le_17_1
-        WHEN 86
-        THEN n_17 - le_17_2
-      END AS BIGINT) AS n_rows
+      cutoff,
+      COUNT(*) AS n_all,
+      COUNT(value_1) AS n_1,
+      COUNT_IF(value_1 <= CAST('0.0' AS DOUBLE)) AS le_1_1,
+      COUNT(value_2) AS n_2,
+      COUNT_IF(value_2 <= CAST('0.0' AS DOUBLE)) AS le_2_1,
+      COUNT_IF(value_2 <= CAST('1.0' AS DOUBLE)) AS le_2_2,
+      COUNT(value_3) AS n_3,
+      COUNT_IF(value_3 <= CAST('0.0' AS DOUBLE)) AS le_3_1,
+      COUNT_IF(value_3 <= CAST('1.0' AS DOUBLE)) AS le_3_2,
+      COUNT(value_4) AS n_4,
+      COUNT_IF(value_4 <= CAST('0.0' AS DOUBLE)) AS le_4_1,
+      COUNT_IF(value_4 <= CAST('1.0' AS DOUBLE)) AS le_4_2,
+      COUNT_IF(value_4 <= CAST('2.0' AS DOUBLE)) AS le_4_3,
+      COUNT_IF(value_4 <= CAST('3.0' AS DOUBLE)) AS le_4_4,
+      COUNT_IF(value_4 <= CAST('5.0' AS DOUBLE)) AS le_4_5,
+      COUNT_IF(value_4 <= CAST('9.0' AS DOUBLE)) AS le_4_6,
+      COUNT(value_5) AS n_5,
+      COUNT_IF(value_5 <= CAST('0.0' AS DOUBLE)) AS le_5_1,
+      COUNT_IF(value_5 <= CAST('46.81' AS DOUBLE)) AS le_5_2,
+      COUNT_IF(value_5 <= CAST('94.73' AS DOUBLE)) AS le_5_3,
+      COUNT_IF(value_5 <= CAST('171.12' AS DOUBLE)) AS le_5_4,
+      COUNT_IF(value_5 <= CAST('291.736' AS DOUBLE)) AS le_5_5,
+      COUNT_IF(value_5 <= CAST('513.209' AS DOUBLE)) AS le_5_6,
+      COUNT(value_6) AS n_6,
+      COUNT_IF(value_6 <= CAST('0.0' AS DOUBLE)) AS le_6_1,
+      COUNT_IF(value_6 <= CAST('1.0' AS DOUBLE)) AS le_6_2,
+      COUNT(value_7) AS n_7,
+      COUNT_IF(value_7 <= CAST('0.0' AS DOUBLE)) AS le_7_1,
+      COUNT(value_8) AS n_8,
+      COUNT_IF(value_8 <= CAST('0.0' AS DOUBLE)) AS le_8_1,
+      COUNT_IF(value_8 <= CAST('1.0' AS DOUBLE)) AS le_8_2,
+      COUNT_IF(value_8 <= CAST('2.0' AS DOUBLE)) AS le_8_3,
+      COUNT(value_9) AS n_9,
+      COUNT_IF(value_9 <= CAST('0.0' AS DOUBLE)) AS le_9_1,
+      COUNT(value_10) AS n_10,
+      COUNT_IF(value_10 <= CAST('0.0' AS DOUBLE)) AS le_10_1,
+      COUNT(value_11) AS n_11,
+      COUNT_IF(value_11 <= CAST('9.0' AS DOUBLE)) AS le_11_1,
+      COUNT_IF(value_11 <= CAST('21.0' AS DOUBLE)) AS le_11_2,
+      COUNT_IF(value_11 <= CAST('39.0' AS DOUBLE)) AS le_11_3,
+      COUNT_IF(value_11 <= CAST('61.0' AS DOUBLE)) AS le_11_4,
+      COUNT_IF(value_11 <= CAST('89.0' AS DOUBLE)) AS le_11_5,
+      COUNT_IF(value_11 <= CAST('131.0' AS DOUBLE)) AS le_11_6,
+      COUNT_IF(value_11 <= CAST('186.2' AS DOUBLE)) AS le_11_7,
+      COUNT_IF(value_11 <= CAST('256.6' AS DOUBLE)) AS le_11_8,
+      COUNT_IF(value_11 <= CAST('349.0' AS DOUBLE)) AS le_11_9,
+      COUNT(value_12) AS n_12,
+      COUNT_IF(value_12 <= CAST('0.0' AS DOUBLE)) AS le_12_1,
+      COUNT_IF(value_12 <= CAST('1.0' AS DOUBLE)) AS le_12_2,
+      COUNT_IF(value_12 <= CAST('2.0' AS DOUBLE)) AS le_12_3,
+      COUNT(value_13) AS n_13,
+      COUNT_IF(value_13 <= CAST('0.0' AS DOUBLE)) AS le_13_1,
+      COUNT(value_14) AS n_14,
+      COUNT_IF(value_14 <= CAST('0.0' AS DOUBLE)) AS le_14_1,
+      COUNT_IF(value_14 <= CAST('39.929' AS DOUBLE)) AS le_14_2,
+      COUNT(value_15) AS n_15,
+      COUNT_IF(value_15 <= CAST('96.0' AS DOUBLE)) AS le_15_1,
+      COUNT_IF(value_15 <= CAST('192.0' AS DOUBLE)) AS le_15_2,
+      COUNT_IF(value_15 <= CAST('278.1' AS DOUBLE)) AS le_15_3,
+      COUNT_IF(value_15 <= CAST('367.8' AS DOUBLE)) AS le_15_4,
+      COUNT_IF(value_15 <= CAST('463.5' AS DOUBLE)) AS le_15_5,
+      COUNT_IF(value_15 <= CAST('555.0' AS DOUBLE)) AS le_15_6,
+      COUNT_IF(value_15 <= CAST('639.0' AS DOUBLE)) AS le_15_7,
+      COUNT_IF(value_15 <= CAST('712.6' AS DOUBLE)) AS le_15_8,
+      COUNT_IF(value_15 <= CAST('796.0' AS DOUBLE)) AS le_15_9,
+      COUNT(value_16) AS n_16,
+      COUNT_IF(value_16 <= CAST('0.0' AS DOUBLE)) AS le_16_1,
+      COUNT(value_17) AS n_17,
+      COUNT_IF(value_17 <= CAST('0.0' AS DOUBLE)) AS le_17_1,
+      COUNT_IF(value_17 <= CAST('1.0' AS DOUBLE)) AS le_17_2
     FROM (
       SELECT
-        cutoff,
-        COUNT(*) AS n_all,
-        COUNT(value_1) AS n_1,
-        COUNT_IF(value_1 <= CAST('0.0' AS DOUBLE)) AS le_1_1,
-        COUNT(value_2) AS n_2,
-        COUNT_IF(value_2 <= CAST('0.0' AS DOUBLE)) AS le_2_1,
-        COUNT_IF(value_2 <= CAST('1.0' AS DOUBLE)) AS le_2_2,
-        COUNT(value_3) AS n_3,
-        COUNT_IF(value_3 <= CAST('0.0' AS DOUBLE)) AS le_3_1,
-        COUNT_IF(value_3 <= CAST('1.0' AS DOUBLE)) AS le_3_2,
-        COUNT(value_4) AS n_4,
-        COUNT_IF(value_4 <= CAST('0.0' AS DOUBLE)) AS le_4_1,
-        COUNT_IF(value_4 <= CAST('1.0' AS DOUBLE)) AS le_4_2,
-        COUNT_IF(value_4 <= CAST('2.0' AS DOUBLE)) AS le_4_3,
-        COUNT_IF(value_4 <= CAST('3.0' AS DOUBLE)) AS le_4_4,
-        COUNT_IF(value_4 <= CAST('5.0' AS DOUBLE)) AS le_4_5,
-        COUNT_IF(value_4 <= CAST('9.0' AS DOUBLE)) AS le_4_6,
-        COUNT(value_5) AS n_5,
-        COUNT_IF(value_5 <= CAST('0.0' AS DOUBLE)) AS le_5_1,
-        COUNT_IF(value_5 <= CAST('46.81' AS DOUBLE)) AS le_5_2,
-        COUNT_IF(value_5 <= CAST('94.73' AS DOUBLE)) AS le_5_3,
-        COUNT_IF(value_5 <= CAST('171.12' AS DOUBLE)) AS le_5_4,
-        COUNT_IF(value_5 <= CAST('291.736' AS DOUBLE)) AS le_5_5,
-        COUNT_IF(value_5 <= CAST('513.209' AS DOUBLE)) AS le_5_6,
-        COUNT(value_6) AS n_6,
-        COUNT_IF(value_6 <= CAST('0.0' AS DOUBLE)) AS le_6_1,
-        COUNT_IF(value_6 <= CAST('1.0' AS DOUBLE)) AS le_6_2,
-        COUNT(value_7) AS n_7,
-        COUNT_IF(value_7 <= CAST('0.0' AS DOUBLE)) AS le_7_1,
-        COUNT(value_8) AS n_8,
-        COUNT_IF(value_8 <= CAST('0.0' AS DOUBLE)) AS le_8_1,
-        COUNT_IF(value_8 <= CAST('1.0' AS DOUBLE)) AS le_8_2,
-        COUNT_IF(value_8 <= CAST('2.0' AS DOUBLE)) AS le_8_3,
-        COUNT(value_9) AS n_9,
-        COUNT_IF(value_9 <= CAST('0.0' AS DOUBLE)) AS le_9_1,
-        COUNT(value_10) AS n_10,
-        COUNT_IF(value_10 <= CAST('0.0' AS DOUBLE)) AS le_10_1,
-        COUNT(value_11) AS n_11,
-        COUNT_IF(value_11 <= CAST('9.0' AS DOUBLE)) AS le_11_1,
-        COUNT_IF(value_11 <= CAST('21.0' AS DOUBLE)) AS le_11_2,
-        COUNT_IF(value_11 <= CAST('39.0' AS DOUBLE)) AS le_11_3,
-        COUNT_IF(value_11 <= CAST('61.0' AS DOUBLE)) AS le_11_4,
-        COUNT_IF(value_11 <= CAST('89.0' AS DOUBLE)) AS le_11_5,
-        COUNT_IF(value_11 <= CAST('131.0' AS DOUBLE)) AS le_11_6,
-        COUNT_IF(value_11 <= CAST('186.2' AS DOUBLE)) AS le_11_7,
-        COUNT_IF(value_11 <= CAST('256.6' AS DOUBLE)) AS le_11_8,
-        COUNT_IF(value_11 <= CAST('349.0' AS DOUBLE)) AS le_11_9,
-        COUNT(value_12) AS n_12,
-        COUNT_IF(value_12 <= CAST('0.0' AS DOUBLE)) AS le_12_1,
-        COUNT_IF(value_12 <= CAST('1.0' AS DOUBLE)) AS le_12_2,
-        COUNT_IF(value_12 <= CAST('2.0' AS DOUBLE)) AS le_12_3,
-        COUNT(value_13) AS n_13,
-        COUNT_IF(value_13 <= CAST('0.0' AS DOUBLE)) AS le_13_1,
-        COUNT(value_14) AS n_14,
-        COUNT_IF(value_14 <= CAST('0.0' AS DOUBLE)) AS le_14_1,
-        COUNT_IF(value_14 <= CAST('39.929' AS DOUBLE)) AS le_14_2,
-        COUNT(value_15) AS n_15,
-        COUNT_IF(value_15 <= CAST('96.0' AS DOUBLE)) AS le_15_1,
-        COUNT_IF(value_15 <= CAST('192.0' AS DOUBLE)) AS le_15_2,
-        COUNT_IF(value_15 <= CAST('278.1' AS DOUBLE)) AS le_15_3,
-        COUNT_IF(value_15 <= CAST('367.8' AS DOUBLE)) AS le_15_4,
-        COUNT_IF(value_15 <= CAST('463.5' AS DOUBLE)) AS le_15_5,
-        COUNT_IF(value_15 <= CAST('555.0' AS DOUBLE)) AS le_15_6,
-        COUNT_IF(value_15 <= CAST('639.0' AS DOUBLE)) AS le_15_7,
-        COUNT_IF(value_15 <= CAST('712.6' AS DOUBLE)) AS le_15_8,
-        COUNT_IF(value_15 <= CAST('796.0' AS DOUBLE)) AS le_15_9,
-        COUNT(value_16) AS n_16,
-        COUNT_IF(value_16 <= CAST('0.0' AS DOUBLE)) AS le_16_1,
-        COUNT(value_17) AS n_17,
-        COUNT_IF(value_17 <= CAST('0.0' AS DOUBLE)) AS le_17_1,
-        COUNT_IF(value_17 <= CAST('1.0' AS DOUBLE)) AS le_17_2
-      FROM (
-        SELECT
-          runs.cutoff,
-          CAST(f."add_to_carts_7d" AS DOUBLE) AS value_1,
-          CAST(f."ads_consent" AS DOUBLE) AS value_2,
-          CAST(f."email_consent" AS DOUBLE) AS value_3,
-          CAST(f."frequency" AS DOUBLE) AS value_4,
-          CAST(f."monetary" AS DOUBLE) AS value_5,
-          CAST(f."orders_30d" AS DOUBLE) AS value_6,
-          CAST(f."orders_7d" AS DOUBLE) AS value_7,
-          CAST(f."orders_90d" AS DOUBLE) AS value_8,
-          CAST(f."pricing_page_views_30d" AS DOUBLE) AS value_9,
-          CAST(f."product_views_7d" AS DOUBLE) AS value_10,
-          CAST(f."recency_days" AS DOUBLE) AS value_11,
-          CAST(f."sessions_30d" AS DOUBLE) AS value_12,
-          CAST(f."sessions_7d" AS DOUBLE) AS value_13,
-          CAST(f."spend_30d" AS DOUBLE) AS value_14,
-          CAST(f."tenure_days" AS DOUBLE) AS value_15,
-          CAST(f."tickets_90d" AS DOUBLE) AS value_16,
-          CAST(f."times_contacted" AS DOUBLE) AS value_17
-        FROM "main"."customer_features" AS f
-        INNER JOIN runs
-          ON runs.model_name = 'purchase' AND runs.cutoff = CAST(f."cutoff_date" AS DATE)
-        WHERE
-          runs.model_version = 1
-      ) AS feature_rows
-      GROUP BY
-        cutoff
-    ) AS counted
-    CROSS JOIN (VALUES
-      (1, 'add_to_carts_7d', 'numeric', 0),
-      (2, 'add_to_carts_7d', 'numeric', 1),
-      (3, 'add_to_carts_7d', 'numeric', 2),
-      (4, 'ads_consent', 'numeric', 0),
-      (5, 'ads_consent', 'numeric', 1),
-      (6, 'ads_consent', 'numeric', 2),
-      (7, 'ads_consent', 'numeric', 3),
-      (8, 'email_consent', 'numeric', 0),
-      (9, 'email_consent', 'numeric', 1),
-      (10, 'email_consent', 'numeric', 2),
-      (11, 'email_consent', 'numeric', 3),
-      (12, 'frequency', 'numeric', 0),
-      (13, 'frequency', 'numeric', 1),
-      (14, 'frequency', 'numeric', 2),
-      (15, 'frequency', 'numeric', 3),
-      (16, 'frequency', 'numeric', 4),
-      (17, 'frequency', 'numeric', 5),
-      (18, 'frequency', 'numeric', 6),
-      (19, 'frequency', 'numeric', 7),
-      (20, 'monetary', 'numeric', 0),
-      (21, 'monetary', 'numeric', 1),
-      (22, 'monetary', 'numeric', 2),
-      (23, 'monetary', 'numeric', 3),
-      (24, 'monetary', 'numeric', 4),
-      (25, 'monetary', 'numeric', 5),
-      (26, 'monetary', 'numeric', 6),
-      (27, 'monetary', 'numeric', 7),
-      (28, 'orders_30d', 'numeric', 0),
-      (29, 'orders_30d', 'numeric', 1),
-      (30, 'orders_30d', 'numeric', 2),
-      (31, 'orders_30d', 'numeric', 3),
-      (32, 'orders_7d', 'numeric', 0),
-      (33, 'orders_7d', 'numeric', 1),
-      (34, 'orders_7d', 'numeric', 2),
-      (35, 'orders_90d', 'numeric', 0),
-      (36, 'orders_90d', 'numeric', 1),
-      (37, 'orders_90d', 'numeric', 2),
-      (38, 'orders_90d', 'numeric', 3),
-      (39, 'orders_90d', 'numeric', 4),
-      (40, 'pricing_page_views_30d', 'numeric', 0),
-      (41, 'pricing_page_views_30d', 'numeric', 1),
-      (42, 'pricing_page_views_30d', 'numeric', 2),
-      (43, 'product_views_7d', 'numeric', 0),
-      (44, 'product_views_7d', 'numeric', 1),
-      (45, 'product_views_7d', 'numeric', 2),
-      (46, 'recency_days', 'numeric', 0),
-      (47, 'recency_days', 'numeric', 1),
-      (48, 'recency_days', 'numeric', 2),
-      (49, 'recency_days', 'numeric', 3),
-      (50, 'recency_days', 'numeric', 4),
-      (51, 'recency_days', 'numeric', 5),
-      (52, 'recency_days', 'numeric', 6),
-      (53, 'recency_days', 'numeric', 7),
-      (54, 'recency_days', 'numeric', 8),
-      (55, 'recency_days', 'numeric', 9),
-      (56, 'recency_days', 'numeric', 10),
-      (57, 'sessions_30d', 'numeric', 0),
-      (58, 'sessions_30d', 'numeric', 1),
-      (59, 'sessions_30d', 'numeric', 2),
-      (60, 'sessions_30d', 'numeric', 3),
-      (61, 'sessions_30d', 'numeric', 4),
-      (62, 'sessions_7d', 'numeric', 0),
-      (63, 'sessions_7d', 'numeric', 1),
-      (64, 'sessions_7d', 'numeric', 2),
-      (65, 'spend_30d', 'numeric', 0),
-      (66, 'spend_30d', 'numeric', 1),
-      (67, 'spend_30d', 'numeric', 2),
-      (68, 'spend_30d', 'numeric', 3),
-      (69, 'tenure_days', 'numeric', 0),
-      (70, 'tenure_days', 'numeric', 1),
-      (71, 'tenure_days', 'numeric', 2),
-      (72, 'tenure_days', 'numeric', 3),
-      (73, 'tenure_days', 'numeric', 4),
-      (74, 'tenure_days', 'numeric', 5),
-      (75, 'tenure_days', 'numeric', 6),
-      (76, 'tenure_days', 'numeric', 7),
-      (77, 'tenure_days', 'numeric', 8),
-      (78, 'tenure_days', 'numeric', 9),
-      (79, 'tenure_days', 'numeric', 10),
-      (80, 'tickets_90d', 'numeric', 0),
-      (81, 'tickets_90d', 'numeric', 1),
-      (82, 'tickets_90d', 'numeric', 2),
-      (83, 'times_contacted', 'numeric', 0),
-      (84, 'times_contacted', 'numeric', 1),
-      (85, 'times_contacted', 'numeric', 2),
-      (86, 'times_contacted', 'numeric', 3)) AS cells(cell, column_name, kind, bin)
-  ) AS feature_bins_1
+        runs.cutoff,
+        CAST(f."add_to_carts_7d" AS DOUBLE) AS value_1,
+        CAST(f."ads_consent" AS DOUBLE) AS value_2,
+        CAST(f."email_consent" AS DOUBLE) AS value_3,
+        CAST(f."frequency" AS DOUBLE) AS value_4,
+        CAST(f."monetary" AS DOUBLE) AS value_5,
+        CAST(f."orders_30d" AS DOUBLE) AS value_6,
+        CAST(f."orders_7d" AS DOUBLE) AS value_7,
+        CAST(f."orders_90d" AS DOUBLE) AS value_8,
+        CAST(f."pricing_page_views_30d" AS DOUBLE) AS value_9,
+        CAST(f."product_views_7d" AS DOUBLE) AS value_10,
+        CAST(f."recency_days" AS DOUBLE) AS value_11,
+        CAST(f."sessions_30d" AS DOUBLE) AS value_12,
+        CAST(f."sessions_7d" AS DOUBLE) AS value_13,
+        CAST(f."spend_30d" AS DOUBLE) AS value_14,
+        CAST(f."tenure_days" AS DOUBLE) AS value_15,
+        CAST(f."tickets_90d" AS DOUBLE) AS value_16,
+        CAST(f."times_contacted" AS DOUBLE) AS value_17
+      FROM "main"."customer_features" AS f
+      INNER JOIN runs
+        ON runs.model_name = 'purchase' AND runs.cutoff = CAST(f."cutoff_date" AS DATE)
+      WHERE
+        runs.model_version = 1
+    ) AS feature_rows
+    GROUP BY
+      cutoff
+  ) AS counted
+  CROSS JOIN (VALUES
+    (1, 'add_to_carts_7d', 'numeric', 0),
+    (2, 'add_to_carts_7d', 'numeric', 1),
+    (3, 'add_to_carts_7d', 'numeric', 2),
+    (4, 'ads_consent', 'numeric', 0),
+    (5, 'ads_consent', 'numeric', 1),
+    (6, 'ads_consent', 'numeric', 2),
+    (7, 'ads_consent', 'numeric', 3),
+    (8, 'email_consent', 'numeric', 0),
+    (9, 'email_consent', 'numeric', 1),
+    (10, 'email_consent', 'numeric', 2),
+    (11, 'email_consent', 'numeric', 3),
+    (12, 'frequency', 'numeric', 0),
+    (13, 'frequency', 'numeric', 1),
+    (14, 'frequency', 'numeric', 2),
+    (15, 'frequency', 'numeric', 3),
+    (16, 'frequency', 'numeric', 4),
+    (17, 'frequency', 'numeric', 5),
+    (18, 'frequency', 'numeric', 6),
+    (19, 'frequency', 'numeric', 7),
+    (20, 'monetary', 'numeric', 0),
+    (21, 'monetary', 'numeric', 1),
+    (22, 'monetary', 'numeric', 2),
+    (23, 'monetary', 'numeric', 3),
+    (24, 'monetary', 'numeric', 4),
+    (25, 'monetary', 'numeric', 5),
+    (26, 'monetary', 'numeric', 6),
+    (27, 'monetary', 'numeric', 7),
+    (28, 'orders_30d', 'numeric', 0),
+    (29, 'orders_30d', 'numeric', 1),
+    (30, 'orders_30d', 'numeric', 2),
+    (31, 'orders_30d', 'numeric', 3),
+    (32, 'orders_7d', 'numeric', 0),
+    (33, 'orders_7d', 'numeric', 1),
+    (34, 'orders_7d', 'numeric', 2),
+    (35, 'orders_90d', 'numeric', 0),
+    (36, 'orders_90d', 'numeric', 1),
+    (37, 'orders_90d', 'numeric', 2),
+    (38, 'orders_90d', 'numeric', 3),
+    (39, 'orders_90d', 'numeric', 4),
+    (40, 'pricing_page_views_30d', 'numeric', 0),
+    (41, 'pricing_page_views_30d', 'numeric', 1),
+    (42, 'pricing_page_views_30d', 'numeric', 2),
+    (43, 'product_views_7d', 'numeric', 0),
+    (44, 'product_views_7d', 'numeric', 1),
+    (45, 'product_views_7d', 'numeric', 2),
+    (46, 'recency_days', 'numeric', 0),
+    (47, 'recency_days', 'numeric', 1),
+    (48, 'recency_days', 'numeric', 2),
+    (49, 'recency_days', 'numeric', 3),
+    (50, 'recency_days', 'numeric', 4),
+    (51, 'recency_days', 'numeric', 5),
+    (52, 'recency_days', 'numeric', 6),
+    (53, 'recency_days', 'numeric', 7),
+    (54, 'recency_days', 'numeric', 8),
+    (55, 'recency_days', 'numeric', 9),
+    (56, 'recency_days', 'numeric', 10),
+    (57, 'sessions_30d', 'numeric', 0),
+    (58, 'sessions_30d', 'numeric', 1),
+    (59, 'sessions_30d', 'numeric', 2),
+    (60, 'sessions_30d', 'numeric', 3),
+    (61, 'sessions_30d', 'numeric', 4),
+    (62, 'sessions_7d', 'numeric', 0),
+    (63, 'sessions_7d', 'numeric', 1),
+    (64, 'sessions_7d', 'numeric', 2),
+    (65, 'spend_30d', 'numeric', 0),
+    (66, 'spend_30d', 'numeric', 1),
+    (67, 'spend_30d', 'numeric', 2),
+    (68, 'spend_30d', 'numeric', 3),
+    (69, 'tenure_days', 'numeric', 0),
+    (70, 'tenure_days', 'numeric', 1),
+    (71, 'tenure_days', 'numeric', 2),
+    (72, 'tenure_days', 'numeric', 3),
+    (73, 'tenure_days', 'numeric', 4),
+    (74, 'tenure_days', 'numeric', 5),
+    (75, 'tenure_days', 'numeric', 6),
+    (76, 'tenure_days', 'numeric', 7),
+    (77, 'tenure_days', 'numeric', 8),
+    (78, 'tenure_days', 'numeric', 9),
+    (79, 'tenure_days', 'numeric', 10),
+    (80, 'tickets_90d', 'numeric', 0),
+    (81, 'tickets_90d', 'numeric', 1),
+    (82, 'tickets_90d', 'numeric', 2),
+    (83, 'times_contacted', 'numeric', 0),
+    (84, 'times_contacted', 'numeric', 1),
+    (85, 'times_contacted', 'numeric', 2),
+    (86, 'times_contacted', 'numeric', 3)) AS cells(cell, column_name, kind, bin)
   UNION ALL
   /* Categories: one pass, one grouping set per column; matched to their bins below. */
   SELECT
